@@ -1,0 +1,127 @@
+"""Find and load every file of a spec tree, checked against the meta-schema.
+
+Produces `SourceDocument`s grouped by kind plus every diagnostic found, never raising for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from conformance.spec.diagnostics import Diagnostic
+from conformance.spec.meta_schema import KINDS, meta_schema
+from conformance.spec.source import SourceDocument, load_yaml_file, pointer_join
+
+_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def _validator(kind: str) -> Draft202012Validator:
+    if kind not in _VALIDATORS:
+        schema = dict(KINDS[kind])
+        schema["$defs"] = meta_schema()["$defs"]
+        _VALIDATORS[kind] = Draft202012Validator(schema)
+    return _VALIDATORS[kind]
+
+
+@dataclass
+class SpecFiles:
+    root: Path
+    by_kind: dict[str, list[SourceDocument]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    broken_kinds: set[str] = field(default_factory=set)
+
+    def of(self, kind: str) -> list[SourceDocument]:
+        return self.by_kind.get(kind, [])
+
+
+def display_path(path: Path, root: Path) -> str:
+    """How a spec file is named in diagnostics: relative to the spec root's parent if possible."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_spec_files(root: Path) -> SpecFiles:
+    files = SpecFiles(root=root)
+    paths = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    for path in paths:
+        shown = display_path(path, root)
+        doc, diagnostics = load_yaml_file(path, shown)
+        files.diagnostics.extend(diagnostics)
+        if doc is None:
+            continue
+        kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+        if not isinstance(kind, str) or kind not in KINDS:
+            files.diagnostics.append(
+                Diagnostic(
+                    doc.location("/kind"),
+                    "spec.kind",
+                    f"unknown or missing `kind` {kind!r}",
+                    "/kind",
+                    f"every spec file starts with `kind:` one of {', '.join(sorted(KINDS))}",
+                )
+            )
+            continue
+        schema_errors = list(_validator(kind).iter_errors(doc.data))
+        for error in schema_errors:
+            files.diagnostics.extend(_schema_diagnostics(doc, error))
+        if schema_errors:
+            files.broken_kinds.add(kind)
+        else:
+            files.by_kind.setdefault(kind, []).append(doc)
+    return files
+
+
+def _pointer(path: Any) -> str:
+    pointer = ""
+    for token in path:
+        pointer = pointer_join(pointer, token)
+    return pointer
+
+
+def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Diagnostic]:
+    """Turn one meta-schema error into diagnostics that point at the offending line."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            return _schema_diagnostics(doc, deepest)
+    pointer = _pointer(error.absolute_path)
+    validator = str(error.validator)
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        return [
+            Diagnostic(
+                doc.key_location(pointer_join(pointer, key)),
+                "spec.unknown-key",
+                f"unknown key {key!r}",
+                pointer_join(pointer, key),
+                f"allowed here: {', '.join(sorted(allowed))}" if allowed else "no keys allowed",
+            )
+            for key in extra
+        ]
+    if validator == "required":
+        return [
+            Diagnostic(doc.location(pointer), "spec.required", error.message, pointer or "/",
+                       "add the missing key")
+        ]
+    hints = {
+        "type": "check the value's type (quote strings, unquote numbers)",
+        "enum": f"use one of: {', '.join(map(str, error.validator_value))}"
+        if isinstance(error.validator_value, list)
+        else "",
+        "const": f"expected {error.validator_value!r}",
+        "pattern": f"must match {error.validator_value}",
+    }
+    code = {
+        "minItems": "spec.min-items",
+        "minProperties": "spec.empty",
+        "minLength": "spec.empty",
+    }.get(validator, f"spec.{validator}")
+    return [Diagnostic(doc.location(pointer), code, error.message, pointer or "/",
+                       hints.get(validator, ""))]
