@@ -54,9 +54,11 @@ def load_spec_files(root: Path) -> SpecFiles:
         doc, diagnostics = load_yaml_file(path, shown)
         files.diagnostics.extend(diagnostics)
         if doc is None:
+            files.broken_kinds.add("*")  # kind unknown: any cross-file reference may be affected
             continue
         kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
         if not isinstance(kind, str) or kind not in KINDS:
+            files.broken_kinds.add("*")
             files.diagnostics.append(
                 Diagnostic(
                     doc.location("/kind"),

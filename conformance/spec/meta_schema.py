@@ -37,7 +37,7 @@ _PARAM_FIELDS: dict[str, Any] = {
     "name": _STR,
     "in": {"enum": ["body", "path", "query", "header"]},
     "path": _POINTER,
-    "aliases": {"type": "array", "items": _POINTER},
+    "aliases": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
     "concept": {
         "enum": [
             "prompt", "image_count", "aspect_ratio", "image_size", "output_format",

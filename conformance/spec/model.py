@@ -55,7 +55,7 @@ class Parameter:
     name: str
     location: ParamIn
     path: tuple[str, ...]
-    aliases: tuple[tuple[str, ...], ...]
+    aliases: tuple[str, ...]
     type: JsonType
     required: bool
     required_in: Literal["each", "some"]
@@ -99,6 +99,11 @@ class Parameter:
     def rule_location(self, rule: str) -> Location:
         """Where the spec declared `rule` (e.g. "enum", "maximum") for this parameter."""
         return self.rule_locations.get(rule, self.declared_at)
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        """The names this parameter may be sent under in its parent object (camel and snake)."""
+        return (self.path[-1], *self.aliases) if self.path else ()
 
     @property
     def is_container(self) -> bool:

@@ -58,7 +58,8 @@ class _Resolver:
 
     def err(self, doc: SourceDocument, pointer: str, code: str, message: str, hint: str = "") -> None:
         cascade_of = _CASCADES.get(code)
-        if cascade_of is not None and cascade_of in self.files.broken_kinds:
+        broken = self.files.broken_kinds
+        if cascade_of is not None and (cascade_of in broken or "*" in broken):
             return  # the file that should define it is broken and already reported
         self.sink.error(doc.location(pointer), code, message, pointer=pointer, hint=hint)
 
@@ -473,7 +474,7 @@ class _Resolver:
         limit = merged.get("max_length")
         param = m.Parameter(
             name=draft.name, location=location, path=path,
-            aliases=tuple(tuple(a.split("/")[1:]) for a in merged.get("aliases", [])),
+            aliases=tuple(merged.get("aliases", [])),
             type=merged["type"], required=bool(merged.get("required", False)),
             required_in=merged.get("required_in", "each"),
             enforcement=merged.get("enforcement", "enforced"),

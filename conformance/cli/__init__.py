@@ -1,0 +1,1 @@
+"""The `conformance` command line: one module per command, wired together in `main.py`."""

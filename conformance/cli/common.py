@@ -1,0 +1,64 @@
+"""What every command shares: loading the spec tree (or printing why not) and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from conformance.spec.model import Model, Operation, Provider, Spec
+from conformance.spec.resolve import check_spec
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(Exception):
+    """A user mistake on the command line; printed without a traceback, exit 2."""
+
+
+def default_specs_dir() -> Path:
+    """`./specs` when present, else the spec tree next to the installed package (a checkout)."""
+    here = Path.cwd() / "specs"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "specs"
+
+
+def load_or_report(args: argparse.Namespace) -> Spec | None:
+    """Load the spec named by --specs; on errors print them all to stderr and return None."""
+    root = Path(args.specs) if args.specs else default_specs_dir()
+    spec, diagnostics = check_spec(root)
+    if spec is None:
+        for diagnostic in diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        count = sum(1 for d in diagnostics if d.severity == "error")
+        print(f"{count} error(s) in {root}", file=sys.stderr)
+    return spec
+
+
+def pick(spec: Spec, provider_id: str, model_id: str,
+         operation_name: str | None) -> tuple[Provider, Model, Operation]:
+    """Resolve --provider/--model/--operation or raise UsageError naming what exists."""
+    provider = spec.provider(provider_id)
+    if provider is None:
+        known = ", ".join(p.id for p in spec.providers)
+        raise UsageError(f"unknown provider {provider_id!r}; known providers: {known}")
+    model = provider.model(model_id)
+    if model is None:
+        known = ", ".join(m.id for m in provider.models)
+        raise UsageError(f"unknown model {model_id!r} for {provider.id}; its models: {known}")
+    if operation_name is None:
+        entry = model.entry_operations
+        if len(entry) != 1:
+            names = ", ".join(o.name for o in model.operations)
+            raise UsageError(f"{model.id} has several operations; pass --operation ({names})")
+        return provider, model, entry[0]
+    operation = model.operation(operation_name)
+    if operation is None:
+        names = ", ".join(o.name for o in model.operations)
+        raise UsageError(f"unknown operation {operation_name!r} for {model.id}; its operations: "
+                         f"{names}")
+    return provider, model, operation

@@ -1,0 +1,1 @@
+"""JSON Schemas generated from the spec model: build them, emit them, validate against them."""

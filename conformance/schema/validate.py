@@ -1,0 +1,140 @@
+"""Validate request, response and error bodies against the generated schemas.
+
+Each violation names its JSON pointer, the rule that failed, the parameter and the spec line that
+declared the rule, so a user can go from a failure straight to the documentation behind it.
+Validators are compiled once per schema and cached: validation sits on the hot path of runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from conformance.schema.build import error_schema, request_schema, response_schema
+from conformance.spec.diagnostics import Location
+from conformance.spec.model import Model, Operation, Provider
+
+SchemaKind = Literal["request", "response", "error"]
+
+# JSON Schema keyword -> the spec field that declares the rule.
+_RULE_FIELD = {
+    "enum": "enum", "const": "enum", "minimum": "minimum", "maximum": "maximum",
+    "maxLength": "max_length", "minLength": "min_length", "minItems": "min_items",
+    "maxItems": "max_items", "uniqueItems": "unique_items", "type": "type",
+    "required": "required", "additionalProperties": "closed", "oneOf": "exactly_one_of",
+    "pattern": "format", "contains": "required",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    pointer: str
+    rule: str
+    message: str
+    parameter: str | None = None
+    spec_location: Location | None = None
+
+    def render(self) -> str:
+        where = f" [{self.parameter} @ {self.spec_location}]" if self.parameter else ""
+        return f"{self.pointer or '/'}: {self.rule}: {self.message}{where}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pointer": self.pointer,
+            "rule": self.rule,
+            "message": self.message,
+            "parameter": self.parameter,
+            "spec": str(self.spec_location) if self.spec_location else None,
+        }
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _short(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
+class SchemaValidator:
+    """A compiled schema plus the parameters it came from (to map errors to spec lines)."""
+
+    def __init__(self, schema: dict[str, Any], operation: Operation | None) -> None:
+        self.schema = schema
+        self._validator = Draft202012Validator(schema)
+        self._params = {p.name: p for p in operation.parameters} if operation else {}
+
+    def violations(self, instance: Any) -> list[Violation]:
+        errors = sorted(self._validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+        return [self._violation(e) for e in errors]
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._validator.is_valid(instance))
+
+    def _violation(self, error: ValidationError) -> Violation:
+        pointer = _pointer(error.absolute_path)
+        rule = str(error.validator)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        name = schema.get("x-param")
+        if rule == "required" and isinstance(error.instance, dict):
+            missing = next((k for k in error.validator_value if k not in error.instance), None)
+            child = schema.get("properties", {}).get(missing, {})
+            name = child.get("x-param", name)
+            if missing is not None:
+                pointer = f"{pointer}/{missing}"
+        if rule == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(schema.get("properties", {}))
+            extra = sorted(k for k in error.instance if k not in allowed)
+            if extra:
+                pointer = f"{pointer}/{extra[0]}"
+        param = self._params.get(name) if isinstance(name, str) else None
+        location = param.rule_location(_RULE_FIELD.get(rule, rule)) if param else None
+        return Violation(pointer, rule, _short(error.message), name if isinstance(name, str)
+                         else None, location)
+
+
+# Keyed by object identity (the spec model holds dicts, so it is not hashable); the entry keeps
+# the operation alive so that an id is never reused while its validator is cached.
+_CACHE: dict[tuple[int, int, str], tuple[Operation, SchemaValidator | None]] = {}
+
+
+def _compiled(provider: Provider, model: Model, operation: Operation,
+              kind: SchemaKind) -> SchemaValidator | None:
+    key = (id(provider), id(operation), kind)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is operation:
+        return hit[1]
+    validator = _build(provider, model, operation, kind)
+    _CACHE[key] = (operation, validator)
+    return validator
+
+
+def _build(provider: Provider, model: Model, operation: Operation,
+           kind: SchemaKind) -> SchemaValidator | None:
+    if kind == "request":
+        schema = request_schema(provider, model, operation)
+        return SchemaValidator(schema, operation) if schema is not None else None
+    if kind == "response":
+        return SchemaValidator(response_schema(provider, model, operation), operation)
+    return SchemaValidator(error_schema(provider), None)
+
+
+def validator_for(provider: Provider, model: Model, operation: Operation,
+                  kind: SchemaKind) -> SchemaValidator | None:
+    """The cached validator for one schema (None: the operation has no request body)."""
+    return _compiled(provider, model, operation, kind)
+
+
+def foreign_shape(operation: Operation, body: Any) -> str | None:
+    """The name of the other protocol's shape a response body has, if it has one."""
+    if not isinstance(body, dict):
+        return None
+    for name, shape in operation.response.foreign_shapes.items():
+        required = shape.get("required", [])
+        if isinstance(required, list) and required and all(k in body for k in required):
+            return name
+    return None
