@@ -38,6 +38,15 @@ class ImageFormat(StrEnum):
         return _PILLOW_NAMES[self]
 
     @property
+    def max_encode_side(self) -> int | None:
+        """Largest width or height Pillow can write in this format; None if it cannot write it.
+
+        Headers can declare more (a WebP canvas may be 2**24 wide), but no encoder we use
+        accepts it: libjpeg stops at 65500, libwebp at 16383.
+        """
+        return _MAX_ENCODE_SIDES.get(self)
+
+    @property
     def extension(self) -> str:
         """Conventional file extension including the dot, e.g. ``".jpg"``."""
         return _EXTENSIONS[self]
@@ -65,6 +74,15 @@ _EXTENSIONS: Final = MappingProxyType(
     }
 )
 
+_MAX_ENCODE_SIDES: Final = MappingProxyType(
+    {
+        ImageFormat.PNG: 2**31 - 1,
+        ImageFormat.JPEG: 65500,
+        ImageFormat.WEBP: 16383,
+        ImageFormat.GIF: 65535,
+    }
+)
+
 # Non-canonical spellings seen in the wild; "image/jpg" in particular is sent by several relays.
 _MIME_ALIASES: Final = MappingProxyType(
     {
@@ -86,9 +104,7 @@ _NAME_ALIASES: Final = MappingProxyType(
 )
 
 #: Formats Pillow can write without plugins.
-ENCODABLE_FORMATS: Final = frozenset(
-    {ImageFormat.PNG, ImageFormat.JPEG, ImageFormat.WEBP, ImageFormat.GIF}
-)
+ENCODABLE_FORMATS: Final = frozenset(_MAX_ENCODE_SIDES)
 
 
 def format_from_mime(mime: str) -> ImageFormat | None:

@@ -42,18 +42,24 @@ def slim_image(data: bytes) -> SlimResult | None:
     """Replace an image by a flat one of the same format and pixel size.
 
     Returns None, meaning "keep the original bytes", when the payload is not a complete
-    PNG, JPEG, WebP or GIF (truncated, garbage, HEIC, trailing data) or is larger than
-    `MAX_DECODE_PIXELS`. Only the container structure is checked; pixels are not decoded.
+    PNG, JPEG, WebP or GIF (truncated, garbage, HEIC, trailing data), or when its header
+    declares a size beyond `MAX_DECODE_PIXELS` or beyond what the encoder can write. Only
+    the container structure is checked; pixels are not decoded.
     """
     info = inspect_image(data)
     fmt = info.format
     size = info.size
     if not info.ok or fmt is None or size is None or fmt not in _ENCODERS:
         return None
-    if size[0] * size[1] > MAX_DECODE_PIXELS:
+    max_side = fmt.max_encode_side or 0
+    if max(size) > max_side or size[0] * size[1] > MAX_DECODE_PIXELS:
+        return None
+    try:
+        stand_in = _stand_in(fmt, size[0], size[1])
+    except (OSError, ValueError):  # the encoder refused; keeping the original loses nothing
         return None
     return SlimResult(
-        data=_stand_in(fmt, size[0], size[1]),
+        data=stand_in,
         original_bytes=len(data),
         original_sha256=hashlib.sha256(data).hexdigest(),
         width=size[0],

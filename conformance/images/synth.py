@@ -36,9 +36,6 @@ SYNTH_FORMATS: Final = (ImageFormat.PNG, ImageFormat.JPEG, ImageFormat.WEBP)
 #: Payload kinds `make_image` understands.
 PAYLOADS: Final = ("small", "realistic")
 
-# Largest side each encoder accepts (libjpeg: 65500, libwebp: 16383).
-_MAX_SIDE: Final = {ImageFormat.PNG: 2**31 - 1, ImageFormat.JPEG: 65500, ImageFormat.WEBP: 16383}
-
 # Realistic noise is uniform over 2**bits levels around mid-grey. Full 8-bit noise would
 # make a 4096x4096 PNG weigh 50 MB; 4 bits gives ~12 bits per pixel, which is what
 # photographic PNGs from generation APIs weigh. JPEG and WebP quantise noise away, so they
@@ -145,7 +142,7 @@ def _cache_key(width: int, height: int, fmt: str, payload: str, seed: int) -> _C
         raise ValueError(f"cannot synthesize {fmt!r}; use one of png, jpeg, webp")
     if payload not in PAYLOADS:
         raise ValueError(f"unknown payload {payload!r}; use 'small' or 'realistic'")
-    max_side = _MAX_SIDE[image_format]
+    max_side = image_format.max_encode_side or 0
     if not (1 <= width <= max_side and 1 <= height <= max_side):
         raise ValueError(f"{image_format.name} cannot be {width}x{height} (sides 1..{max_side})")
     if width * height > MAX_DECODE_PIXELS:
