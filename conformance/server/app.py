@@ -1,0 +1,251 @@
+"""The reference relay as an ASGI app: `create_app(spec, options)`.
+
+Everything is driven by the resolved spec: routes (`/<provider><operation.path>`), auth schemes
+and rejections, body limits, request validation (the generated request schemas), defaults and
+answers (per protocol family, by parameter concept). The same app runs under uvicorn
+(`conformance serve`) and in-process through httpx's ASGI transport (tests, `conformance run`).
+
+Request pipeline: latency -> auth -> route (404/405) -> body (413/400) -> schema validation
+(400, or the accept-invalid / server-error faults) -> the family's answer builder.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from conformance.schema.validate import validator_for
+from conformance.server import faults as f
+from conformance.server.answers import ANSWERS, AnswerContext
+from conformance.server.answers.base import cut
+from conformance.server.auth import authenticate
+from conformance.server.body import DEFAULT_BODY_LIMIT, BodyProblem, parse_json, read_body
+from conformance.server.errors import ErrorKind, RelayError, error_response, validation_message
+from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
+from conformance.server.generation import Generation, resolve
+from conformance.server.jobs import JobStore
+from conformance.server.options import RelayOptions
+from conformance.server.params import BodyReader
+from conformance.server.payloads import ImageSource
+from conformance.server.routing import ProviderRoutes, Target, build_routes
+from conformance.spec.model import Operation, Provider, Spec
+
+logger = logging.getLogger("conformance.server")
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+HEALTH_PATH = "/_relay/health"
+
+
+class Relay:
+    """The relay's state and request pipeline (one per app)."""
+
+    def __init__(self, spec: Spec, options: RelayOptions) -> None:
+        self.spec = spec
+        self.options = options
+        unknown = sorted({o.family for _, _, o in spec.iter_operations()} - set(ANSWERS))
+        for family in unknown:
+            logger.warning("no answer builder for family %r; its operations are not served", family)
+        self.routes = build_routes(spec, options.providers, ANSWERS)
+        self.images = ImageSource()
+        self.files = FileStore()
+        self.jobs = JobStore()
+        self._readers: dict[int, tuple[Operation, BodyReader]] = {}
+
+    # -- helpers used by the answer builders ----------------------------------------------------
+
+    def reader(self, operation: Operation) -> BodyReader:
+        hit = self._readers.get(id(operation))
+        if hit is None or hit[0] is not operation:
+            hit = (operation, BodyReader(operation))
+            self._readers[id(operation)] = hit
+        return hit[1]
+
+    def generation(self, ctx: AnswerContext) -> Generation:
+        return resolve(ctx.operation, ctx.model, ctx.reader, ctx.body, self.options)
+
+    def error(self, provider: Provider | None, error: RelayError) -> Response:
+        return error_response(provider, error, plain_text=self.options.has(f.ERROR_ENVELOPE))
+
+    # -- the pipeline ---------------------------------------------------------------------------
+
+    async def handle(self, routes: ProviderRoutes, request: Request) -> Response:
+        provider = routes.provider
+        path = "/" + str(request.path_params.get("rest", ""))
+        try:
+            return await self._handle(routes, provider, path, request)
+        except Exception:  # a relay bug must still answer in the envelope, and be logged
+            logger.exception("internal error answering %s /%s%s", request.method, provider.id, path)
+            return self.error(
+                provider,
+                RelayError(500, ErrorKind.INTERNAL, "Internal error in the reference relay."),
+            )
+
+    async def _handle(
+        self, routes: ProviderRoutes, provider: Provider, path: str, request: Request
+    ) -> Response:
+        options = self.options
+        if options.latency is not None:
+            await anyio.sleep(random.uniform(*options.latency))
+        if not options.has(f.NO_AUTH):
+            refused = authenticate(provider, request.headers, request.query_params, options.keys)
+            if refused is not None:
+                return self.error(provider, refused)
+        match = routes.match(request.method, path)
+        if match is None:
+            return self.error(
+                provider,
+                RelayError(404, ErrorKind.NOT_FOUND, f"Requested entity was not found: {path}"),
+            )
+        if not match.targets:
+            allowed = ", ".join(match.allowed)
+            message = f"Method {request.method} is not allowed on {path}; allowed: {allowed}"
+            return self.error(
+                provider, RelayError(405, ErrorKind.METHOD, message, headers={"Allow": allowed})
+            )
+        targets = match.targets
+        body: Any = None
+        problem: BodyProblem | None = None
+        if any(t.operation.has_body for t in targets):
+            limit = max(t.operation.body_limit or DEFAULT_BODY_LIMIT for t in targets)
+            raw = await read_body(request, limit)
+            parsed = parse_json(raw) if isinstance(raw, bytes) else raw
+            if isinstance(parsed, BodyProblem):
+                if parsed.too_large:
+                    return self.error(
+                        provider, RelayError(413, ErrorKind.TOO_LARGE, parsed.message)
+                    )
+                problem = parsed
+            else:
+                body = parsed
+        target = self._pick(targets, body)
+        refused = self._check(provider, target, body, problem)
+        if refused is not None:
+            if options.has(f.SERVER_ERROR):
+                return self.error(
+                    provider, RelayError(500, ErrorKind.INTERNAL, "Internal error encountered.")
+                )
+            if not options.has(f.ACCEPT_INVALID):
+                return self.error(provider, refused)
+            if problem is not None:
+                body = {}
+        ctx = AnswerContext(
+            self,
+            request,
+            provider,
+            target.model,
+            target.operation,
+            self.reader(target.operation),
+            body,
+            match.params,
+        )
+        return await ANSWERS[target.operation.family](ctx)
+
+    def _pick(self, targets: tuple[Target, ...], body: Any) -> Target:
+        """The target whose model the body names (OpenAI-style and job APIs share one path)."""
+        if len(targets) == 1:
+            return targets[0]
+        first = targets[0].operation
+        param = first.by_concept("model")
+        if param is not None and isinstance(body, dict):
+            named = next(iter(self.reader(first).values(body, param)), None)
+            for target in targets:
+                if target.model.id == named:
+                    return target
+        return targets[0]
+
+    def _check(
+        self, provider: Provider, target: Target, body: Any, problem: BodyProblem | None
+    ) -> RelayError | None:
+        """The 400 a request deserves, or None when it is valid."""
+        if problem is not None:
+            return RelayError(400, ErrorKind.MALFORMED, problem.message)
+        if not target.operation.has_body:
+            return None
+        validator = validator_for(provider, target.model, target.operation, "request")
+        if validator is None:
+            return None
+        try:
+            violations = validator.violations(body)
+        except RecursionError:
+            return RelayError(400, ErrorKind.INVALID, "Invalid request: nested too deeply.")
+        if not violations:
+            return None
+        return RelayError(
+            400, ErrorKind.INVALID, validation_message(violations), violations=tuple(violations)
+        )
+
+    # -- files, index, fallbacks ----------------------------------------------------------------
+
+    async def serve_file(self, request: Request) -> Response:
+        recipe = self.files.get(str(request.path_params["name"]))
+        if recipe is None:
+            return self.error(None, RelayError(404, ErrorKind.NOT_FOUND, "No such file."))
+        payload = await self.images.get(recipe.key)
+        data = cut(payload.raw, base64=False) if recipe.truncate else payload.raw
+        return Response(
+            data, media_type=recipe.content_type, headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    async def index(self, request: Request) -> Response:
+        base = str(request.base_url).rstrip("/")
+        return JSONResponse(
+            {
+                "relay": "conformance reference relay",
+                "faults": sorted(self.options.faults),
+                "payload": self.options.payload,
+                "providers": [
+                    {
+                        "id": routes.provider.id,
+                        "base_url": f"{base}/{routes.provider.id}",
+                        "auth": [f"{s.kind} {s.name}" for s in routes.provider.auth.schemes],
+                        "models": [m.id for m in routes.provider.models],
+                    }
+                    for routes in self.routes.values()
+                ],
+            }
+        )
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        kind = ErrorKind.METHOD if status == 405 else ErrorKind.NOT_FOUND
+        return self.error(None, RelayError(status, kind, f"No route for {request.url.path}"))
+
+
+def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
+    """The relay for `spec` as a Starlette app; `app.state.relay` holds its `Relay`."""
+    relay = Relay(spec, options or RelayOptions())
+    routes: list[Route] = [
+        Route("/", relay.index, methods=["GET"]),
+        Route(HEALTH_PATH, relay.health, methods=["GET"]),
+        Route(FILE_PREFIX + "/{name}", relay.serve_file, methods=["GET"], name=FILE_ROUTE),
+    ]
+    for provider_routes in relay.routes.values():
+        routes.append(
+            Route(
+                f"/{provider_routes.provider.id}/{{rest:path}}",
+                _endpoint(relay, provider_routes),
+                methods=_METHODS,
+                name=f"provider:{provider_routes.provider.id}",
+            )
+        )
+    app = Starlette(routes=routes, exception_handlers={404: relay.not_found, 405: relay.not_found})
+    app.state.relay = relay
+    return app
+
+
+def _endpoint(relay: Relay, routes: ProviderRoutes) -> Any:
+    async def endpoint(request: Request) -> Response:
+        return await relay.handle(routes, request)
+
+    return endpoint
