@@ -11,6 +11,7 @@ import posixpath
 from dataclasses import dataclass
 
 from conformance.docs import cells, shapes
+from conformance.docs.siblings import sibling_rules
 from conformance.spec.model import (
     Conflict,
     LifecycleEvent,
@@ -229,7 +230,7 @@ def default_images_text(model: Model) -> str:
     return f"{count} {noun} (no count parameter; {model.default_image_count_source.cite()})"
 
 
-def model_rules(model: Model) -> tuple[str, ...]:
+def model_rules(provider: Provider, model: Model) -> tuple[str, ...]:
     """What a reader must know beyond the table: tiers, soft limits, spellings, jobs, notes."""
     rules: list[str] = []
     tiers = ", ".join(cells.code(t) for t in model.tiers)
@@ -239,15 +240,16 @@ def model_rules(model: Model) -> tuple[str, ...]:
         rule += f" Output tokens per image: {tokens}."
     rules.append(rule)
     rules.append(f"A request that sets no image count gets {default_images_text(model)}.")
+    rules.extend(sibling_rules(provider, model))
     aliases: list[str] = []
     for operation in model.operations:
         for p in operation.parameters:
             name = cells.code(p.name)
             if p.enforcement != "enforced":
+                values = cells.values_cell(p).removesuffix(f" ({p.enforcement})")
                 rules.append(
-                    f"{name} is {p.enforcement}: a value outside "
-                    f"{cells.values_cell(p).removesuffix(f' ({p.enforcement})')} "
-                    "is reported, not failed."
+                    f"{name} is {p.enforcement}: whether each of {values} is accepted may "
+                    "vary, so a rejection is reported, not failed."
                 )
             if p.max_length is not None and p.max_length.enforcement != "enforced":
                 rules.append(
@@ -261,7 +263,7 @@ def model_rules(model: Model) -> tuple[str, ...]:
                 )
             if p.case_insensitive:
                 rules.append(f"{name}: values are accepted in any case.")
-            if p.value_mime:
+            if p.value_mime and any(k != v for k, v in p.value_mime.items()):
                 mapping = ", ".join(f"{cells.code(k)} → {v}" for k, v in p.value_mime.items())
                 rules.append(f"{name}: output format values map to MIME types: {mapping}.")
             aliases.extend(f"{name} = {cells.code(a)}" for a in p.aliases)
@@ -313,7 +315,7 @@ def model_page(spec: Spec, provider: Provider, model: Model) -> ModelPage:
         price=price,
         auth=auth_view(provider),
         operations=tuple(operation_view(model, o) for o in model.operations),
-        rules=model_rules(model),
+        rules=model_rules(provider, model),
         pixels=pixel_grid(model),
         status=model.status,
         upstream_status=model.upstream_status,

@@ -268,3 +268,18 @@ def test_index_links_every_page(pages: dict[str, str]) -> None:
     for path in pages:
         if path != "index.md":
             assert f"]({path})" in index, path
+
+
+def test_model_specific_rules_compare_sibling_models(pages: dict[str, str]) -> None:
+    fast = pages["google/imagen-4.0-fast-generate-001.md"]
+    assert (
+        "- `parameters.sampleImageSize` is not offered for this model (it is for "
+        "imagen-4.0-generate-001, imagen-4.0-ultra-generate-001)." in fast
+    )
+    flash = pages["routescope/gemini-3.1-flash-image-preview.md"]
+    assert (
+        "- `generationConfig.imageConfig.aspectRatio`: adds `1:4`, `1:8`, `4:1`, `8:1` compared "
+        "with gemini-2.5-flash-image, gemini-3-pro-image-preview." in flash
+    )
+    channel = pages["routescope/imagen-4.0-fast-generate-001.md"]
+    assert "- `parameters.imageSize`: channel-dependent (not enforced) compared with" in channel
