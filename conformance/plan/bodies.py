@@ -1,0 +1,163 @@
+"""Build request bodies from parameters, and derive what a body asks for.
+
+Parameters carry their JSON path (with "*" for array items); the helpers here write and read a
+parameter's value at that path (under any of its camel/snake names), build the smallest valid
+body for an operation, and compute the expected effect of a body: image count, aspect ratio,
+size tier, output MIME type and response encoding, falling back to documented defaults.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from conformance.plan.case import Expect
+from conformance.spec.model import WILDCARD, Model, Operation, Parameter
+
+PROMPT = "a red bicycle leaning on a blue wall"
+OBSERVABLE = ("image_count", "aspect_ratio", "image_size", "output_format", "response_encoding")
+
+
+def set_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """Return a copy of `body` with `value` at `path` ("*" = first array item), creating parents."""
+    out = copy.deepcopy(body)
+    node: Any = out
+    for i, token in enumerate(path):
+        last = i == len(path) - 1
+        nxt: Any = value if last else ([] if path[i + 1] == WILDCARD else {})
+        if token == WILDCARD:
+            if not node:
+                node.append(nxt)
+            elif last:
+                node[0] = value
+            node = node[0]
+        else:
+            if last or token not in node or not isinstance(node[token], dict | list):
+                node[token] = nxt
+            node = node[token]
+    return out
+
+
+def delete_path(body: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    """Return a copy of `body` without the value at `path` (first array item for "*")."""
+    out = copy.deepcopy(body)
+    node: Any = out
+    for token in path[:-1]:
+        node = node[0] if token == WILDCARD else node.get(token, {})
+        if not isinstance(node, dict | list) or (isinstance(node, list) and not node):
+            return out
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+    return out
+
+
+def get_param(body: Any, param: Parameter) -> tuple[bool, Any]:
+    """(present, value) of `param` in `body`, accepting any of its property names."""
+    node: Any = body
+    for i, token in enumerate(param.path):
+        last = i == len(param.path) - 1
+        if token == WILDCARD:
+            if not isinstance(node, list) or not node:
+                return False, None
+            node = node[0]
+            continue
+        if not isinstance(node, dict):
+            return False, None
+        names = param.property_names if last else (token, *_aliases_of(token))
+        key = next((n for n in names if n in node), None)
+        if key is None:
+            return False, None
+        node = node[key]
+    return True, node
+
+
+def _aliases_of(token: str) -> tuple[str, ...]:
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in token)
+    return (snake,) if snake != token else ()
+
+
+def base_body(model: Model, operation: Operation, prompt: str = PROMPT) -> dict[str, Any] | None:
+    """The smallest valid body: the prompt, the model id where the body carries it, and required
+    leaves with a single documented value. None for an operation without a body."""
+    if not operation.has_body:
+        return None
+    body: dict[str, Any] = {}
+    for param in operation.body_parameters:
+        if param.concept == "prompt":
+            body = set_path(body, param.path, prompt)
+        elif param.concept == "model" and param.path:
+            body = set_path(body, param.path, param.enum[0] if param.enum else model.id)
+    return body
+
+
+def covered_parameters(operation: Operation) -> tuple[Parameter, ...]:
+    """Body leaves whose documented values the covering plan exercises (no array items)."""
+    out = []
+    for param in operation.body_parameters:
+        if not param.path or WILDCARD in param.path or param.concept in ("model", "prompt"):
+            continue
+        if param.type in ("object",) and param.items_enum is None:
+            continue
+        if param.enum or param.items_enum or param.type == "boolean" or _has_range(param):
+            out.append(param)
+    return tuple(out)
+
+
+def _has_range(param: Parameter) -> bool:
+    return param.type in ("integer", "number") and (
+        param.minimum is not None or param.maximum is not None
+    )
+
+
+Encoding = Literal["b64", "url"]
+
+
+def expectations(
+    model: Model, operation: Operation, body: Any, advisory_params: tuple[str, ...] = ()
+) -> Expect:
+    """What a valid `body` must produce: count, ratio, tier, MIME type and encoding.
+
+    Effects of channel-dependent parameters and of defaults documented as advisory are marked
+    advisory (reported, never failed)."""
+    advisory: list[str] = []
+
+    def value(concept: str) -> tuple[Any, Parameter | None, bool]:
+        param = operation.by_concept(concept)
+        if param is None:
+            return None, None, False
+        for candidate in (p for p in operation.parameters if p.concept == concept):
+            present, val = get_param(body, candidate)
+            if present:
+                return val, candidate, True
+        return (param.default if param.has_default else None), param, False
+
+    count, count_param, _ = value("image_count")
+    images = count if isinstance(count, int) else model.default_image_count
+    ratio, ratio_param, ratio_set = value("aspect_ratio")
+    tier, tier_param, _ = value("image_size")
+    fmt, fmt_param, _ = value("output_format")
+    encoding_flag, _, _ = value("response_encoding")
+    mime = model.output_mime
+    if fmt_param is not None and isinstance(fmt, str):
+        mime = (fmt_param.value_mime or {}).get(fmt, fmt if "/" in fmt else mime)
+    for param, name in ((ratio_param, "ratio"), (tier_param, "tier"), (count_param, "images")):
+        if param is not None and (param.enforcement != "enforced" or param.name in advisory_params):
+            advisory.append(name)
+    if ratio_param is not None and not ratio_set and ratio_param.default_enforcement != "enforced":
+        advisory.append("ratio")
+    if isinstance(ratio, str) and isinstance(tier, str):
+        entry = model.pixel_size(ratio, tier)
+        if entry is None or entry.enforcement != "enforced":
+            advisory.append("size")
+    encoding: Encoding | None = None
+    if encoding_flag is not None:
+        encoding = "url" if encoding_flag else "b64"
+    return Expect(
+        status_class="2xx",
+        images=images,
+        ratio=ratio if isinstance(ratio, str) else None,
+        tier=tier if isinstance(tier, str) else (model.tiers[0] if model.tiers else None),
+        mime=mime,
+        encoding=encoding,
+        advisory=tuple(dict.fromkeys(advisory)),
+    )

@@ -1,0 +1,161 @@
+"""The unit of a conformance run: a planned `Case` (request + what the spec says must happen).
+
+Cases are frozen values so that a plan can be printed, filtered, budgeted, recorded and replayed
+without surprises. The request never holds a secret: it names an auth *slot* (valid key in some
+scheme, wrong key, no key) and the transport injects the key at send time. The spec objects the
+case came from ride along (excluded from equality and repr) so checks stay pure functions of
+(case, exchange).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from conformance.spec.model import Model, Operation, Provider
+
+CaseKind = Literal["positive", "default", "negative", "auth", "explore", "blocked"]
+AuthMode = Literal["valid", "missing", "wrong"]
+AuthKind = Literal["bearer", "header", "query"]
+StatusClass = Literal["2xx", "4xx"]
+
+KINDS: tuple[CaseKind, ...] = ("positive", "default", "auth", "negative", "blocked", "explore")
+WRONG_KEY = "conformance-wrong-key"
+
+
+@dataclass(frozen=True)
+class AuthSlot:
+    """Where (and whether) the transport puts the API key: the secret itself is never here."""
+
+    mode: AuthMode = "valid"
+    kind: AuthKind | None = None
+    name: str | None = None
+
+    def label(self) -> str:
+        where = f" in {self.kind} {self.name}" if self.kind else ""
+        return f"{self.mode} key{where}" if self.mode != "missing" else "no key"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request relative to the provider's base URL (or absolute `url`)."""
+
+    method: str
+    path: str
+    body: Any = None
+    headers: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+    auth: AuthSlot = field(default_factory=AuthSlot)
+    url: str | None = None
+
+    def body_json(self) -> str | None:
+        """Canonical JSON text of the body (sorted keys): what is sent, recorded and compared."""
+        if self.body is None:
+            return None
+        return json.dumps(self.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def fingerprint(self) -> str:
+        """A stable key for replay: method, target, auth slot and canonical body."""
+        target = self.url or self.path
+        query = "&".join(f"{k}={v}" for k, v in self.query)
+        return f"{self.method} {target}?{query} {self.auth.label()} {self.body_json() or ''}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "url": self.url,
+            "query": [list(q) for q in self.query],
+            "headers": [list(h) for h in self.headers],
+            "auth": {"mode": self.auth.mode, "kind": self.auth.kind, "name": self.auth.name},
+            "body": self.body,
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """A negative case's single violated constraint: the parameter, rule and pointer."""
+
+    parameter: str
+    rule: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the spec says the answer must be; None means "not checked for this case"."""
+
+    status_class: StatusClass
+    statuses: tuple[int, ...] | None = None
+    images: int | None = None
+    ratio: str | None = None
+    tier: str | None = None
+    mime: str | None = None
+    encoding: Literal["b64", "url"] | None = None
+    defaults: tuple[str, ...] = ()
+    advisory: tuple[str, ...] = ()
+    violation: Target | None = None
+
+    def is_advisory(self, what: str) -> bool:
+        """True when the effect named `what` (ratio, tier, mime, images...) is only advisory."""
+        return what in self.advisory
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status_class": self.status_class,
+            "statuses": list(self.statuses) if self.statuses else None,
+            "images": self.images,
+            "ratio": self.ratio,
+            "tier": self.tier,
+            "mime": self.mime,
+            "encoding": self.encoding,
+            "defaults": list(self.defaults),
+            "advisory": list(self.advisory),
+            "violation": (
+                {
+                    "parameter": self.violation.parameter,
+                    "rule": self.violation.rule,
+                    "pointer": self.violation.pointer,
+                }
+                if self.violation
+                else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Case:
+    """A planned request against one provider x model x operation, with its expectations."""
+
+    id: str
+    kind: CaseKind
+    request: Request
+    expect: Expect
+    description: str
+    provider: Provider = field(compare=False, repr=False)
+    model: Model = field(compare=False, repr=False)
+    operation: Operation = field(compare=False, repr=False)
+    checks: tuple[str, ...] = ()
+
+    @property
+    def expected_images(self) -> int:
+        return (self.expect.images or 0) if self.expect.status_class == "2xx" else 0
+
+    @property
+    def poll_operation(self) -> Operation | None:
+        job = self.operation.job
+        return self.model.operation(job.poll_operation) if job else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "provider": self.provider.id,
+            "model": self.model.id,
+            "operation": self.operation.name,
+            "description": self.description,
+            "request": self.request.as_dict(),
+            "expect": self.expect.as_dict(),
+            "checks": list(self.checks),
+        }
