@@ -1,0 +1,85 @@
+"""Results of a run: each case with its exchange and findings, and the outcome they add up to.
+
+A case fails when any finding failed; otherwise it is `error` (transport trouble), `blocked`
+(content policy) or `skipped` (budget, lifecycle) when any finding says so, and `pass` only when
+every finding passed. Blocked, error and skipped never count as passes or as failures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from conformance.checks.registry import OUTCOMES, Finding, Outcome
+from conformance.exchange import Exchange
+from conformance.plan.case import Case
+from conformance.plan.planner import Plan
+
+_PRECEDENCE: tuple[Outcome, ...] = ("fail", "error", "blocked", "skipped")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    exchange: Exchange | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        seen = {f.outcome for f in self.findings}
+        for outcome in _PRECEDENCE:
+            if outcome in seen:
+                return outcome
+        return "pass"
+
+    def failures(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.outcome == "fail")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    plan: Plan
+    results: tuple[CaseResult, ...]
+    target: str
+    wall: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        return any(r.outcome == "fail" for r in self.results)
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.outcome for r in self.results)
+
+    def by_model(self) -> dict[tuple[str, str], Counter[str]]:
+        """provider x model -> outcome counts, in plan order."""
+        out: dict[tuple[str, str], Counter[str]] = {}
+        for result in self.results:
+            key = (result.case.provider.id, result.case.model.id)
+            out.setdefault(key, Counter({o: 0 for o in OUTCOMES}))[result.outcome] += 1
+        return out
+
+    def matrix(self) -> dict[tuple[str, str], dict[str, Outcome]]:
+        """provider x model -> check -> worst outcome of that check's findings."""
+        out: dict[tuple[str, str], dict[str, Outcome]] = {}
+        for result in self.results:
+            row = out.setdefault((result.case.provider.id, result.case.model.id), {})
+            for finding in result.findings:
+                current = row.get(finding.check)
+                row[finding.check] = _worse(current, finding.outcome)
+        return out
+
+    @property
+    def requests_sent(self) -> int:
+        return sum(r.exchange.requests_sent for r in self.results if r.exchange is not None)
+
+    @property
+    def retries(self) -> int:
+        return sum(len(r.exchange.retries) for r in self.results if r.exchange is not None)
+
+
+def _worse(current: Outcome | None, new: Outcome) -> Outcome:
+    if current is None:
+        return new
+    order = {o: i for i, o in enumerate((*_PRECEDENCE, "pass"))}
+    return current if order[current] <= order[new] else new

@@ -1,0 +1,97 @@
+"""Where a run sends its requests: the in-process reference relay (default) or a live base URL.
+
+Only this module (and the CLI) may import the relay: plans and checks never depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from conformance.spec.model import Spec
+from conformance.transport.asgi import RELAY_ORIGIN, asgi_client, asgi_transport
+from conformance.transport.base import RateLimiter, Transport
+from conformance.transport.live import live_transport
+
+RELAY_KEY = "test-key"
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    base_url: str | None = None
+    api_key_env: str | None = None
+    faults: frozenset[str] = field(default_factory=frozenset)
+    latency: tuple[float, float] | None = None
+    timeout: float = 180.0
+    retries: int = 3
+    rate: float | None = None
+    concurrency: int = 8
+
+    @property
+    def live(self) -> bool:
+        return self.base_url is not None
+
+    def describe(self) -> str:
+        if self.base_url:
+            return self.base_url
+        extra = []
+        if self.faults:
+            extra.append("faults " + ",".join(sorted(self.faults)))
+        if self.latency:
+            extra.append(f"latency {self.latency[0]:g}-{self.latency[1]:g}s")
+        return "built-in reference relay" + (f" ({'; '.join(extra)})" if extra else "")
+
+
+@asynccontextmanager
+async def open_transports(
+    spec: Spec, providers: list[str], options: TargetOptions
+) -> AsyncIterator[dict[str, Transport]]:
+    """One transport per provider id, closed on exit."""
+    limiter = RateLimiter(options.rate)
+    if options.base_url is not None:
+        transports: dict[str, Transport] = {}
+        for pid in providers:
+            provider = spec.provider(pid)
+            env = options.api_key_env or (provider.auth.key_env if provider else "API_KEY")
+            transports[pid] = live_transport(
+                options.base_url,
+                env,
+                timeout=options.timeout,
+                retries=options.retries,
+                rate=options.rate,
+                concurrency=options.concurrency,
+            )
+        try:
+            yield transports
+        finally:
+            for transport in transports.values():
+                await transport.aclose()
+        return
+    from conformance.server.app import create_app
+    from conformance.server.options import RelayOptions
+
+    relay = RelayOptions(
+        keys=(RELAY_KEY,), faults=options.faults, latency=options.latency, payload="small"
+    )
+    client = asgi_client(create_app(spec, relay), timeout=options.timeout)
+    try:
+        out: dict[str, Transport] = {}
+        for pid in providers:
+            provider = spec.provider(pid)
+            env = provider.auth.key_env if provider else "API_KEY"
+            out[pid] = asgi_transport(
+                client,
+                pid,
+                key=RELAY_KEY,
+                key_env=env,
+                timeout=options.timeout,
+                retries=options.retries,
+                limiter=limiter,
+            )
+        yield out
+    finally:
+        await client.aclose()
+
+
+__all__ = ["RELAY_ORIGIN", "TargetOptions", "open_transports"]
