@@ -112,7 +112,7 @@ def _label(key: str) -> str:
 
 
 def _ordered_keys(tables: list[dict[str, list[Parameter]]]) -> list[str]:
-    seen: list[str] = []
+    seen: list[str] = ["image_count"]  # always shown: the default count differs most often
     for table in tables:
         seen.extend(k for k in table if k not in seen)
     order = list(CONCEPT_LABELS)

@@ -74,7 +74,7 @@ def _param_rules(
     rules: list[str] = []
     lacking = [model_id for model_id, p in others.items() if p is None]
     if lacking:
-        rules.append(f"{label} is offered for this model only (not for {', '.join(lacking)}).")
+        rules.append(f"{label} is offered for this model but not for {', '.join(lacking)}.")
     for change in (_values_change, _default_change, _enforcement_change):
         groups = _grouped([(m, change(here, p)) for m, p in others.items() if p is not None])
         if groups:
