@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from conformance.checks.common import blocked, images
-from conformance.checks.images import RATIO_TOLERANCE, _ratio
+from conformance.checks.images import expected_ratio
 from conformance.checks.registry import Finding, check, judged, passed
 from conformance.exchange import Exchange
 from conformance.images import inspect_image, same_format
@@ -46,11 +46,11 @@ def _effect(case: Case, exchange: Exchange, param: Parameter) -> Iterator[Findin
             spec_location=where,
         )
     elif param.concept == "aspect_ratio":
-        target = _ratio(str(default))
+        target, tolerance = expected_ratio(case.model, str(default), case.expect.tier)
         for pointer, w, h, _, _ in sizes:
             off = abs(w / h - target) / target if target else 0.0
             yield judged(
-                off <= RATIO_TOLERANCE,
+                off <= tolerance,
                 f"{label}: {w}x{h} is {off:.1%} off the default {default}",
                 advisory=advisory,
                 pointer=pointer,

@@ -1,0 +1,153 @@
+"""Terminal report: a progress bar while running, then a summary per provider x model and each
+failing case with its findings and a curl command that reproduces it (key as `$ENV_VAR`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from conformance.checks.registry import OUTCOMES
+from conformance.plan.planner import Plan
+from conformance.runner.engine import Progress as ProgressFn
+from conformance.runner.results import CaseResult, RunResult
+from conformance.transport.redaction import to_curl
+
+STYLE = {
+    "pass": "green",
+    "fail": "bold red",
+    "blocked": "yellow",
+    "error": "magenta",
+    "skipped": "dim",
+}
+
+
+@contextmanager
+def progress_bar(console: Console, total: int) -> Iterator[ProgressFn]:
+    """A callback that advances a progress bar (silent when the console is not a terminal)."""
+    if not console.is_terminal:
+        yield lambda result: None
+        return
+    with Progress(
+        TextColumn("[bold]conformance"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("run", total=total, failed=0)
+        failed = 0
+
+        def advance(result: CaseResult) -> None:
+            nonlocal failed
+            failed += result.outcome == "fail"
+            bar.update(task, advance=1, failed=failed)
+
+        yield advance
+
+
+def print_summary(
+    console: Console, run: RunResult, base_urls: dict[str, str], *, max_failures: int = 20
+) -> None:
+    table = Table(title=f"conformance against {run.target}", show_lines=False)
+    table.add_column("provider")
+    table.add_column("model")
+    for outcome in OUTCOMES:
+        table.add_column(outcome, justify="right", style=STYLE[outcome])
+    for (provider, model), counts in run.by_model().items():
+        table.add_row(provider, model, *(str(counts[o]) for o in OUTCOMES))
+    console.print(table)
+    failing = [r for r in run.results if r.outcome == "fail"]
+    for result in failing[:max_failures]:
+        case = result.case
+        console.print(f"\n[bold red]FAIL[/] {case.id}  [dim]({case.description})[/]")
+        for finding in result.failures():
+            console.print(f"  {finding.render()}", markup=False, highlight=False)
+        base = base_urls.get(case.provider.id, "")
+        console.print(
+            "  reproduce: " + to_curl(case.request, base, case.provider.auth.key_env),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(failing) > max_failures:
+        console.print(f"\n… {len(failing) - max_failures} more failing cases (see --json).")
+    counts = run.counts()
+    line = ", ".join(f"{counts.get(o, 0)} {o}" for o in OUTCOMES)
+    retries = f", {run.retries} retries" if run.retries else ""
+    console.print(
+        f"\n{len(run.results)} cases ({line}); {run.requests_sent} requests"
+        f"{retries} in {run.wall:.1f} s"
+    )
+    advisory = sum(1 for r in run.results for f in r.findings if f.advisory)
+    if advisory:
+        console.print(f"{advisory} advisory deviation(s) reported as pass (see --json).")
+
+
+def print_plan(console: Console, plan: Plan, *, verbose: bool = False) -> None:
+    """The dry-run view: per operation, requests against the lower bound, images and cost."""
+    table = Table(title="plan (dry run: nothing is sent)")
+    for column in (
+        "provider",
+        "model",
+        "operation",
+        "cases",
+        "positive / bound",
+        "negative",
+        "images",
+        "est. cost",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("provider", "model", "operation") else "right"
+        )
+    for cov in plan.coverage:
+        cases = [
+            c
+            for c in plan.cases
+            if c.provider.id == cov.provider
+            and c.model.id == cov.model
+            and c.operation.name == cov.operation
+        ]
+        images = sum(c.expected_images for c in cases)
+        model = cases[0].model if cases else None
+        cost = "-"
+        if model is not None and model.price is not None:
+            generations = sum(1 for c in cases if c.expected_images)
+            cost = f"{generations * model.price.value:g} {model.price.unit}"
+        advisory = f" +{cov.advisory} adv." if cov.advisory else ""
+        table.add_row(
+            cov.provider,
+            cov.model,
+            cov.operation,
+            str(len(cases)),
+            f"{cov.positive} / {cov.lower_bound}{advisory}",
+            str(sum(1 for c in cases if c.kind == "negative")),
+            str(images),
+            cost,
+        )
+    console.print(table)
+    console.print(f"{len(plan.cases)} requests planned, {plan.images} images expected")
+    unplanned = [(c, u) for c in plan.coverage for u in c.unplanned]
+    if unplanned:
+        console.print(
+            f"{len(unplanned)} constraint(s) not isolatable in one request "
+            "(listed with --verbose / --json)"
+        )
+    if verbose:
+        for cov, u in unplanned:
+            console.print(
+                f"  {cov.provider}/{cov.model}: {u.parameter} {u.rule}: {u.reason}", markup=False
+            )
+        for case in plan.cases:
+            console.print(
+                f"  {case.id}  {case.request.method} {case.request.path}  "
+                f"{case.request.body_json() or ''}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
