@@ -21,9 +21,9 @@ from conformance.docs.context import (
     default_images_text,
     link,
     model_page_path,
-    offerings,
     pixel_grid,
 )
+from conformance.docs.index import offerings
 from conformance.spec.model import Model, Operation, Parameter, Provider, Spec
 
 # Reading order for concept lines; concepts not listed follow in order of first appearance.

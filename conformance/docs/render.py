@@ -11,8 +11,9 @@ from functools import cache
 
 import jinja2
 
-from conformance.docs.context import index_page, model_page
+from conformance.docs.context import model_page
 from conformance.docs.crossref import cross_pages
+from conformance.docs.index import index_page
 from conformance.spec.model import Spec
 
 
