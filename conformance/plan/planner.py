@@ -80,7 +80,7 @@ def _slot(provider: Provider) -> AuthSlot:
     return AuthSlot("valid", scheme.kind, scheme.name)
 
 
-def _request(
+def request_for(
     provider: Provider, operation: Operation, body: Any, auth: AuthSlot | None = None
 ) -> Request:
     headers = (("Content-Type", "application/json"),) if body is not None else ()
@@ -136,7 +136,7 @@ class _Builder:
         expect = expectations(self.model, self.operation, body)
         if advisory:
             expect = replace(expect, advisory=tuple(dict.fromkeys((*expect.advisory, *advisory))))
-        request = _request(self.provider, self.operation, body)
+        request = request_for(self.provider, self.operation, body)
         self.add(
             kind, label, request, expect, description, (*_success_checks(self.operation), *extra)
         )
@@ -237,7 +237,7 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
         b.add(
             "negative",
             f"negative/{target.parameter}:{target.rule}",
-            _request(b.provider, b.operation, negative.body),
+            request_for(b.provider, b.operation, negative.body),
             expect,
             f"{negative.description}: {target.rule} at {target.pointer}",
             ERROR_CHECKS,
@@ -257,7 +257,7 @@ def _auth(b: _Builder) -> None:
         b.add(
             "auth",
             f"auth/{mode}",
-            _request(b.provider, b.operation, body, slot),
+            request_for(b.provider, b.operation, body, slot),
             Expect("4xx", statuses=rejection.status),
             f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
@@ -268,7 +268,7 @@ def _auth(b: _Builder) -> None:
         b.add(
             "auth",
             f"auth/{scheme.kind}:{scheme.name}",
-            _request(b.provider, b.operation, body, slot),
+            request_for(b.provider, b.operation, body, slot),
             expect,
             f"key accepted in {scheme.kind} {scheme.name}",
             ("auth", *_success_checks(b.operation)),

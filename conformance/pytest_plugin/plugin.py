@@ -1,3 +1,246 @@
-"""pytest11 entry point of the conformance suite (options are added as the engine lands)."""
+"""pytest plugin: the conformance checks as pytest items, driven by hypothesis.
+
+`pytest --conformance-provider P [--conformance-base-url URL]` collects one item per
+provider x model x operation x check family. Families over valid requests run a hypothesis
+`@given` over the request strategy (a failure is shrunk to a minimal request); the auth, error
+envelope and defaults families replay the planned auth, negative and default cases. Items are
+collected the same way on every worker, so `-n auto` (pytest-xdist) spreads them.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # the plugin loads in every pytest run: keep its import cheap
+    from conformance.checks.registry import Finding
+    from conformance.plan.case import Case
+    from conformance.spec.model import Model, Operation, Provider, Spec
+
+#: check family -> (checks it applies, how it drives requests)
+FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "status": (("status",), "given"),
+    "content-type": (("content-type",), "given"),
+    "shape": (("response-schema",), "given"),
+    "images": (("image-count", "image-payload", "pixel-size", "output-format"), "given"),
+    "jobs": (("job-lifecycle",), "given"),
+    "defaults": (("defaults",), "default"),
+    "auth": (("auth", "status"), "auth"),
+    "envelope": (("status", "error-envelope"), "negative"),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "image-generation API conformance")
+    group.addoption(
+        "--conformance-provider",
+        action="append",
+        default=[],
+        metavar="P",
+        help="collect conformance items for provider P (repeatable)",
+    )
+    group.addoption(
+        "--conformance-base-url",
+        metavar="URL",
+        help="live service to test (default: the in-process reference relay)",
+    )
+    group.addoption(
+        "--conformance-api-key-env",
+        metavar="VAR",
+        help="environment variable with the key (default: the provider's)",
+    )
+    group.addoption(
+        "--conformance-model",
+        action="append",
+        default=[],
+        metavar="M",
+        help="only this model (repeatable)",
+    )
+    group.addoption(
+        "--conformance-max-examples",
+        type=int,
+        default=10,
+        metavar="N",
+        help="hypothesis examples per item (default 10)",
+    )
+    group.addoption(
+        "--conformance-fault",
+        action="append",
+        default=[],
+        metavar="F",
+        help="in-process relay only: inject a named fault",
+    )
+    group.addoption("--conformance-specs", metavar="DIR", help="spec tree (default ./specs)")
+
+
+def _spec(config: pytest.Config) -> Spec:
+    cached = getattr(config, "_conformance_spec", None)
+    if cached is None:
+        from conformance.cli.common import default_specs_dir
+        from conformance.spec.resolve import load_spec
+
+        root = config.getoption("conformance_specs")
+        cached = load_spec(Path(root) if root else default_specs_dir())
+        config._conformance_spec = cached  # type: ignore[attr-defined]
+    return cached  # type: ignore[no-any-return]
+
+
+class ConformanceItem(pytest.Item):
+    """One provider x model x operation x check family."""
+
+    def __init__(
+        self, *, provider: Provider, model: Model, operation: Operation, family: str, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.provider, self.model, self.operation, self.family = (
+            provider,
+            model,
+            operation,
+            family,
+        )
+        self.checks, self.drive = FAMILIES[family]
+        self.add_marker(pytest.mark.conformance)
+
+    def _run_case(self, case: Case) -> list[Finding]:
+        config = self.config
+        base_url = config.getoption("conformance_base_url")
+
+        async def go() -> list[Finding]:
+            from conformance.checks import run_checks
+            from conformance.runner.targets import TargetOptions, open_transports
+            from conformance.transport.flow import FlowOptions, perform
+
+            options = TargetOptions(
+                base_url=base_url,
+                api_key_env=config.getoption("conformance_api_key_env"),
+                faults=frozenset(config.getoption("conformance_fault")),
+                timeout=180.0,
+            )
+            flow = FlowOptions(
+                poll_interval=2.0 if base_url else 0.02, job_timeout=600.0 if base_url else 5.0
+            )
+            async with open_transports(_spec(config), [case.provider.id], options) as tr:
+                exchange = await perform(tr[case.provider.id], case, flow)
+            return run_checks(case, exchange, [c for c in self.checks if c in case.checks])
+
+        return asyncio.run(go())
+
+    def _assert(self, case: Case, findings: list[Finding]) -> None:
+        from conformance.transport.redaction import to_curl
+
+        failures = [f for f in findings if f.outcome == "fail"]
+        if failures:
+            base = (
+                self.config.getoption("conformance_base_url") or f"http://relay/{case.provider.id}"
+            )
+            lines = [f.render() for f in failures]
+            lines.append("reproduce: " + to_curl(case.request, base, case.provider.auth.key_env))
+            raise ConformanceFailure(case.id, lines)
+
+    def _case(self, body: dict[str, Any]) -> Case:
+        from conformance.plan.bodies import expectations
+        from conformance.plan.case import Case
+        from conformance.plan.planner import request_for
+
+        expect = expectations(self.model, self.operation, body)
+        request = request_for(self.provider, self.operation, body)
+        checks = self.checks if self.family != "jobs" or self.operation.job else ()
+        return Case(
+            f"{self.nodeid}",
+            "explore",
+            request,
+            expect,
+            "hypothesis example",
+            self.provider,
+            self.model,
+            self.operation,
+            checks,
+        )
+
+    def runtest(self) -> None:
+        from hypothesis import HealthCheck, given, settings
+
+        from conformance.plan.planner import PlanOptions, plan_operation
+        from conformance.plan.strategies import request_strategy
+
+        if self.drive == "given":
+            examples = int(self.config.getoption("conformance_max_examples"))
+
+            @settings(
+                max_examples=examples,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(request_strategy(self.model, self.operation))
+            def explore(body: dict[str, Any]) -> None:
+                case = self._case(body)
+                self._assert(case, self._run_case(case))
+
+            explore()
+            return
+        cases, _ = plan_operation(
+            self.provider,
+            self.model,
+            self.operation,
+            PlanOptions(kinds=(self.drive,), max_examples=0),
+        )  # type: ignore[arg-type]
+        for case in cases:
+            self._assert(case, self._run_case(case))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ConformanceFailure):
+            notes = getattr(excinfo.value, "__notes__", [])
+            return "\n".join([str(excinfo.value), *notes])
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return self.operation.declared_at.file, self.operation.declared_at.line, self.name
+
+
+class ConformanceFailure(AssertionError):
+    def __init__(self, case_id: str, lines: list[str]) -> None:
+        super().__init__(f"{case_id}\n  " + "\n  ".join(lines))
+
+
+def _items(session: pytest.Session) -> Iterator[ConformanceItem]:
+    config = session.config
+    spec = _spec(config)
+    models = set(config.getoption("conformance_model"))
+    for pid in config.getoption("conformance_provider"):
+        provider = spec.provider(pid)
+        if provider is None:
+            known = ", ".join(p.id for p in spec.providers)
+            raise pytest.UsageError(f"unknown conformance provider {pid!r}; known: {known}")
+        for model in provider.models:
+            if models and model.id not in models:
+                continue
+            for operation in model.entry_operations:
+                for family in FAMILIES:
+                    if family == "jobs" and operation.job is None:
+                        continue
+                    name = f"{provider.id}/{model.id}/{operation.name}::{family}"
+                    yield ConformanceItem.from_parent(
+                        session,
+                        name=name,
+                        provider=provider,
+                        model=model,
+                        operation=operation,
+                        family=family,
+                    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "conformance: a conformance check family item")
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if config.getoption("conformance_provider"):
+        items.extend(_items(session))

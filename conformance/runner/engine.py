@@ -42,7 +42,8 @@ async def execute(
     async def one(case: Case) -> CaseResult:
         async with gate:
             exchange = await perform(transports[case.provider.id], case, flow)
-        result = CaseResult(case, exchange, tuple(run_checks(case, exchange)))
+        findings = await asyncio.to_thread(run_checks, case, exchange)
+        result = CaseResult(case, exchange, tuple(findings))
         if progress is not None:
             progress(result)
         return result
