@@ -67,7 +67,7 @@ def _constraints(param: Parameter) -> tuple[dict[str, Any], dict[str, Any]]:
         values = list(param.items_enum)
         if param.case_insensitive:
             values += [v.lower() for v in param.items_enum if isinstance(v, str)]
-        target["items"] = {"type": "string", "enum": values}
+        target["items"] = {"type": "string", "enum": values, "x-param": param.name}
     if param.format == "base64":
         enforced["contentEncoding"] = "base64"
         enforced["pattern"] = BASE64_PATTERN
@@ -110,7 +110,8 @@ def _node_schema(node: _Node) -> dict[str, Any]:
                     required.append(token)
                 elif child.param.required_in == "each":
                     schema.setdefault("allOf", []).append(
-                        {"anyOf": [{"required": [n]} for n in names]})
+                        {"anyOf": [{"required": [n]} for n in names],
+                         "x-param": child.param.name})
         if properties:
             schema["properties"] = properties
         if required:

@@ -26,7 +26,7 @@ _RULE_FIELD = {
     "maxLength": "max_length", "minLength": "min_length", "minItems": "min_items",
     "maxItems": "max_items", "uniqueItems": "unique_items", "type": "type",
     "required": "required", "additionalProperties": "closed", "oneOf": "exactly_one_of",
-    "pattern": "format", "contains": "required",
+    "pattern": "format", "contains": "required", "anyOf": "required",
 }
 
 
