@@ -39,8 +39,9 @@ def load_or_report(args: argparse.Namespace) -> Spec | None:
     return spec
 
 
-def pick(spec: Spec, provider_id: str, model_id: str,
-         operation_name: str | None) -> tuple[Provider, Model, Operation]:
+def pick(
+    spec: Spec, provider_id: str, model_id: str, operation_name: str | None
+) -> tuple[Provider, Model, Operation]:
     """Resolve --provider/--model/--operation or raise UsageError naming what exists."""
     provider = spec.provider(provider_id)
     if provider is None:
@@ -59,6 +60,7 @@ def pick(spec: Spec, provider_id: str, model_id: str,
     operation = model.operation(operation_name)
     if operation is None:
         names = ", ".join(o.name for o in model.operations)
-        raise UsageError(f"unknown operation {operation_name!r} for {model.id}; its operations: "
-                         f"{names}")
+        raise UsageError(
+            f"unknown operation {operation_name!r} for {model.id}; its operations: {names}"
+        )
     return provider, model, operation

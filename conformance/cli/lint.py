@@ -22,12 +22,24 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.specs) if args.specs else default_specs_dir()
     spec, diagnostics = check_spec(root)
     if args.json:
-        print(json.dumps([
-            {"file": d.location.file, "line": d.location.line, "column": d.location.column,
-             "severity": d.severity, "code": d.code, "message": d.message,
-             "pointer": d.pointer, "hint": d.hint}
-            for d in diagnostics
-        ], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "file": d.location.file,
+                        "line": d.location.line,
+                        "column": d.location.column,
+                        "severity": d.severity,
+                        "code": d.code,
+                        "message": d.message,
+                        "pointer": d.pointer,
+                        "hint": d.hint,
+                    }
+                    for d in diagnostics
+                ],
+                indent=2,
+            )
+        )
     else:
         for diagnostic in diagnostics:
             print(diagnostic.render(), file=sys.stderr)
@@ -39,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         operations = sum(1 for _ in spec.iter_operations())
         models = sum(len(p.models) for p in spec.providers)
-        print(f"ok: {len(spec.providers)} providers, {models} models, {operations} operations "
-              f"in {root}")
+        print(
+            f"ok: {len(spec.providers)} providers, {models} models, {operations} operations "
+            f"in {root}"
+        )
     return EXIT_OK

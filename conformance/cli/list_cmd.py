@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if spec is None:
         return EXIT_USAGE
     providers = [p for p in spec.providers if not args.provider or p.id in args.provider]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "provider": p.id,
             "model": m.id,
@@ -53,7 +53,13 @@ def run(args: argparse.Namespace) -> int:
     for column in ("provider", "model", "operations", "auth", "lifecycle", "upstream lifecycle"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["provider"], row["model"], "\n".join(row["operations"]),
-                      ", ".join(row["auth"]), row["lifecycle"], row["upstream_lifecycle"])
+        table.add_row(
+            row["provider"],
+            row["model"],
+            "\n".join(row["operations"]),
+            ", ".join(row["auth"]),
+            row["lifecycle"],
+            row["upstream_lifecycle"],
+        )
     Console(width=200).print(table)
     return EXIT_OK

@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+    except Exception as exc:
         print(f"conformance: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("please report this with the command you ran", file=sys.stderr)
         return EXIT_INTERNAL

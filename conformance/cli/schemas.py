@@ -13,10 +13,15 @@ from conformance.schema.emit import check_schemas, write_schemas
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("schemas", help="generate schemas/ from the specs")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 and name stale files instead of writing")
-    parser.add_argument("--out", default=None, metavar="DIR",
-                        help="output directory (default: schemas/ beside the spec tree)")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 and name stale files instead of writing"
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="output directory (default: schemas/ beside the spec tree)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -30,13 +35,19 @@ def run(args: argparse.Namespace) -> int:
         if stale.fresh:
             print(f"schemas are up to date ({out})")
             return EXIT_OK
-        for label, names in (("missing", stale.missing), ("stale", stale.changed),
-                             ("not generated", stale.extra)):
+        for label, names in (
+            ("missing", stale.missing),
+            ("stale", stale.changed),
+            ("not generated", stale.extra),
+        ):
             for name in names:
                 print(f"{label}: {out / name}", file=sys.stderr)
         print("run `conformance schemas` and commit the result", file=sys.stderr)
         return EXIT_FINDINGS
     changed = write_schemas(spec, out)
-    print(f"wrote {len(changed)} changed file(s) under {out}" if changed
-          else f"schemas already up to date ({out})")
+    print(
+        f"wrote {len(changed)} changed file(s) under {out}"
+        if changed
+        else f"schemas already up to date ({out})"
+    )
     return EXIT_OK

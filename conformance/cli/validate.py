@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from conformance.cli.common import (
@@ -15,7 +16,7 @@ from conformance.cli.common import (
     load_or_report,
     pick,
 )
-from conformance.schema.validate import Violation, foreign_shape, validator_for
+from conformance.schema.validate import SchemaKind, Violation, foreign_shape, validator_for
 
 
 def register(sub: Any) -> None:
@@ -25,8 +26,11 @@ def register(sub: Any) -> None:
         parser.add_argument("--model", required=True)
         parser.add_argument("--operation", default=None)
         if kind == "response":
-            parser.add_argument("--error", action="store_true",
-                                help="validate against the provider's error envelope instead")
+            parser.add_argument(
+                "--error",
+                action="store_true",
+                help="validate against the provider's error envelope instead",
+            )
         parser.add_argument("--json", action="store_true", help="machine-readable result")
         parser.add_argument("file", nargs="?", default="-", help="JSON file, or - for stdin")
         parser.set_defaults(func=run, kind=kind)
@@ -34,7 +38,7 @@ def register(sub: Any) -> None:
 
 def _read(path: str) -> Any:
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -42,8 +46,9 @@ def _read(path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not JSON: {exc.msg} at line {exc.lineno} column "
-                         f"{exc.colno}") from None
+        raise UsageError(
+            f"{path} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if spec is None:
         return EXIT_USAGE
     provider, model, operation = pick(spec, args.provider, args.model, args.operation)
-    kind = "error" if getattr(args, "error", False) else args.kind
+    kind: SchemaKind = "error" if getattr(args, "error", False) else args.kind
     validator = validator_for(provider, model, operation, kind)
     if validator is None:
         raise UsageError(f"{operation.name} has no request body to validate")
@@ -59,12 +64,20 @@ def run(args: argparse.Namespace) -> int:
     violations: list[Violation] = validator.violations(body)
     shape = foreign_shape(operation, body) if kind == "response" else None
     if args.json:
-        print(json.dumps({
-            "valid": not violations,
-            "provider": provider.id, "model": model.id, "operation": operation.name,
-            "schema": kind, "foreign_shape": shape,
-            "violations": [v.as_dict() for v in violations],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "valid": not violations,
+                    "provider": provider.id,
+                    "model": model.id,
+                    "operation": operation.name,
+                    "schema": kind,
+                    "foreign_shape": shape,
+                    "violations": [v.as_dict() for v in violations],
+                },
+                indent=2,
+            )
+        )
     else:
         label = f"{provider.id} {model.id} {operation.name} {kind}"
         if not violations:

@@ -110,8 +110,8 @@ def _node_schema(node: _Node) -> dict[str, Any]:
                     required.append(token)
                 elif child.param.required_in == "each":
                     schema.setdefault("allOf", []).append(
-                        {"anyOf": [{"required": [n]} for n in names],
-                         "x-param": child.param.name})
+                        {"anyOf": [{"required": [n]} for n in names], "x-param": child.param.name}
+                    )
         if properties:
             schema["properties"] = properties
         if required:
@@ -133,13 +133,17 @@ def _some_required(root: _Node, schema: dict[str, Any], params: tuple[Parameter,
         tail = param.path[first + 1 : -1]
         for i in range(len(tail) - 1, -1, -1):
             token = tail[i]
-            inner = ({"contains": inner} if token == WILDCARD
-                     else {"type": "object", "required": [token], "properties": {token: inner}})
+            inner = (
+                {"contains": inner}
+                if token == WILDCARD
+                else {"type": "object", "required": [token], "properties": {token: inner}}
+            )
         target = schema
-        for token in param.path[: first]:
+        for token in param.path[:first]:
             target = target["properties"][token]
-        target.setdefault("allOf", []).append({"contains": inner, "x-param": param.name,
-                                               "x-spec": str(param.declared_at)})
+        target.setdefault("allOf", []).append(
+            {"contains": inner, "x-param": param.name, "x-spec": str(param.declared_at)}
+        )
 
 
 def request_schema(provider: Provider, model: Model, operation: Operation) -> dict[str, Any] | None:

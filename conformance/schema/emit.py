@@ -40,16 +40,18 @@ def schema_files(spec: Spec) -> dict[str, str]:
                     files[request_path] = render_json(request)
                 response_path = f"{stem}.response.json"
                 files[response_path] = render_json(response_schema(provider, model, operation))
-                entries.append({
-                    "provider": provider.id,
-                    "model": model.id,
-                    "operation": operation.name,
-                    "method": operation.method,
-                    "path": operation.path,
-                    "request": request_path,
-                    "response": response_path,
-                    "error": error_path,
-                })
+                entries.append(
+                    {
+                        "provider": provider.id,
+                        "model": model.id,
+                        "operation": operation.name,
+                        "method": operation.method,
+                        "path": operation.path,
+                        "request": request_path,
+                        "response": response_path,
+                        "error": error_path,
+                    }
+                )
     files[INDEX] = render_json({"schemas": entries})
     files[META] = render_json(meta_schema())
     return files

@@ -17,9 +17,7 @@ from conformance.spec.model import WILDCARD, Operation, Parameter
 
 SAMPLE_PROMPT = "A red cube on a white table, studio light"
 # A 1x1 transparent PNG: the smallest valid inline image for edit requests.
-TINY_PNG_BASE64 = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+TINY_PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 _WRONG_TYPE: dict[str, Any] = {
     "string": 12345,
@@ -66,8 +64,11 @@ def sample_value(param: Parameter) -> Any:
 
 
 def _children(op: Operation, parent: tuple[str, ...]) -> list[Parameter]:
-    return [p for p in op.body_parameters if len(p.path) == len(parent) + 1
-            and p.path[: len(parent)] == parent]
+    return [
+        p
+        for p in op.body_parameters
+        if len(p.path) == len(parent) + 1 and p.path[: len(parent)] == parent
+    ]
 
 
 def _build(op: Operation, path: tuple[str, ...], param: Parameter | None) -> Any:
@@ -86,8 +87,10 @@ def _build(op: Operation, path: tuple[str, ...], param: Parameter | None) -> Any
             continue
         if child.required:
             result[child.path[-1]] = _build(op, child.path, child)
-    if param is not None and param.exactly_one_of and not any(
-        k in result for k in param.exactly_one_of
+    if (
+        param is not None
+        and param.exactly_one_of
+        and not any(k in result for k in param.exactly_one_of)
     ):
         first = next(c for c in _children(op, path) if c.path[-1] in param.exactly_one_of)
         result[first.path[-1]] = _build(op, first.path, first)
@@ -103,8 +106,9 @@ def minimal_body(op: Operation) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else {}
 
 
-def body_with(body: dict[str, Any], param: Parameter, value: Any,
-              op: Operation | None = None) -> dict[str, Any]:
+def body_with(
+    body: dict[str, Any], param: Parameter, value: Any, op: Operation | None = None
+) -> dict[str, Any]:
     """A copy of `body` with `value` at `param`'s path, its ancestors made valid first.
 
     With `op`, a parameter that lives in a one-of array item (a Gemini `inline_data` part) gets a
@@ -118,8 +122,9 @@ def body_with(body: dict[str, Any], param: Parameter, value: Any,
     return result
 
 
-def prepared(op: Operation, body: dict[str, Any],
-             param: Parameter) -> tuple[dict[str, Any], list[str | int]]:
+def prepared(
+    op: Operation, body: dict[str, Any], param: Parameter
+) -> tuple[dict[str, Any], list[str | int]]:
     """A copy of `body` in which every ancestor of `param` exists and is valid; plus the
     concrete path (array indexes resolved) to `param`."""
     result = copy.deepcopy(body)
@@ -217,8 +222,12 @@ def constraint_breaks(op: Operation) -> Iterator[ConstraintBreak]:
     for param in op.body_parameters:
         if not param.path:
             if param.closed:
-                yield ConstraintBreak(param, "closed", "unknown top-level key",
-                                      {**copy.deepcopy(base), "unknownField": True})
+                yield ConstraintBreak(
+                    param,
+                    "closed",
+                    "unknown top-level key",
+                    {**copy.deepcopy(base), "unknownField": True},
+                )
             continue
         yield from _breaks_of(op, base, param)
 
@@ -236,23 +245,37 @@ def _breaks_of(op: Operation, base: dict[str, Any], p: Parameter) -> Iterator[Co
     if p.enforcement != "enforced":
         return
     if p.type != "object" or not p.is_container:
-        yield ConstraintBreak(p, "type", f"{name} of the wrong type",
-                              body_with(base, p, _WRONG_TYPE[p.type], op))
+        yield ConstraintBreak(
+            p, "type", f"{name} of the wrong type", body_with(base, p, _WRONG_TYPE[p.type], op)
+        )
     if p.enum is not None:
-        yield ConstraintBreak(p, "enum", f"{name} outside its enum",
-                              body_with(base, p, _out_of_enum(p), op))
+        yield ConstraintBreak(
+            p, "enum", f"{name} outside its enum", body_with(base, p, _out_of_enum(p), op)
+        )
     if p.minimum is not None and p.type in ("integer", "number"):
         low = p.minimum - 1 if p.type == "integer" else p.minimum - 0.5
-        yield ConstraintBreak(p, "minimum", f"{name} below {p.minimum}",
-                              body_with(base, p, int(low) if p.type == "integer" else low, op))
+        yield ConstraintBreak(
+            p,
+            "minimum",
+            f"{name} below {p.minimum}",
+            body_with(base, p, int(low) if p.type == "integer" else low, op),
+        )
     if p.maximum is not None and p.type in ("integer", "number"):
         high = p.maximum + 1 if p.type == "integer" else p.maximum + 0.5
-        yield ConstraintBreak(p, "maximum", f"{name} above {p.maximum}",
-                              body_with(base, p, int(high) if p.type == "integer" else high, op))
+        yield ConstraintBreak(
+            p,
+            "maximum",
+            f"{name} above {p.maximum}",
+            body_with(base, p, int(high) if p.type == "integer" else high, op),
+        )
     limit = p.max_length
     if limit is not None and limit.unit == "characters" and limit.enforcement == "enforced":
-        yield ConstraintBreak(p, "max_length", f"{name} longer than {limit.value} characters",
-                              body_with(base, p, "a" * (limit.value + 1), op))
+        yield ConstraintBreak(
+            p,
+            "max_length",
+            f"{name} longer than {limit.value} characters",
+            body_with(base, p, "a" * (limit.value + 1), op),
+        )
     if p.min_length and p.type == "string":
         yield ConstraintBreak(p, "min_length", f"{name} empty", body_with(base, p, "", op))
     if p.min_items and p.type == "array":
@@ -260,18 +283,24 @@ def _breaks_of(op: Operation, base: dict[str, Any], p: Parameter) -> Iterator[Co
     if p.max_items is not None and p.type == "array":
         current = _get(base, p.path)
         filler = current[0] if isinstance(current, list) and current else sample_value(p)
-        yield ConstraintBreak(p, "max_items", f"{name} with {p.max_items + 1} items",
-                              body_with(base, p, [copy.deepcopy(filler)
-                                                  for _ in range(p.max_items + 1)], op))
+        yield ConstraintBreak(
+            p,
+            "max_items",
+            f"{name} with {p.max_items + 1} items",
+            body_with(base, p, [copy.deepcopy(filler) for _ in range(p.max_items + 1)], op),
+        )
     if p.items_enum is not None:
-        yield ConstraintBreak(p, "enum", f"{name} with an undocumented item",
-                              body_with(base, p, ["HOLOGRAM"], op))
+        yield ConstraintBreak(
+            p, "enum", f"{name} with an undocumented item", body_with(base, p, ["HOLOGRAM"], op)
+        )
     if p.closed and p.type == "object":
         current = _get(base, p.path)
         obj = dict(current) if isinstance(current, dict) else _build(op, p.path, p)
         obj = obj if isinstance(obj, dict) else {}
         obj["unknownField"] = True
-        yield ConstraintBreak(p, "closed", f"unknown key inside {name}", body_with(base, p, obj, op))
+        yield ConstraintBreak(
+            p, "closed", f"unknown key inside {name}", body_with(base, p, obj, op)
+        )
 
 
 def _get(body: Any, path: tuple[str, ...]) -> Any:

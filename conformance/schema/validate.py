@@ -22,11 +22,22 @@ SchemaKind = Literal["request", "response", "error"]
 
 # JSON Schema keyword -> the spec field that declares the rule.
 _RULE_FIELD = {
-    "enum": "enum", "const": "enum", "minimum": "minimum", "maximum": "maximum",
-    "maxLength": "max_length", "minLength": "min_length", "minItems": "min_items",
-    "maxItems": "max_items", "uniqueItems": "unique_items", "type": "type",
-    "required": "required", "additionalProperties": "closed", "oneOf": "exactly_one_of",
-    "pattern": "format", "contains": "required", "anyOf": "required",
+    "enum": "enum",
+    "const": "enum",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "maxLength": "max_length",
+    "minLength": "min_length",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+    "uniqueItems": "unique_items",
+    "type": "type",
+    "required": "required",
+    "additionalProperties": "closed",
+    "oneOf": "exactly_one_of",
+    "pattern": "format",
+    "contains": "required",
+    "anyOf": "required",
 }
 
 
@@ -81,7 +92,8 @@ class SchemaValidator:
         schema = error.schema if isinstance(error.schema, dict) else {}
         name = schema.get("x-param")
         if rule == "required" and isinstance(error.instance, dict):
-            missing = next((k for k in error.validator_value if k not in error.instance), None)
+            wanted = error.validator_value if isinstance(error.validator_value, list) else []
+            missing = next((k for k in wanted if k not in error.instance), None)
             child = schema.get("properties", {}).get(missing, {})
             name = child.get("x-param", name)
             if missing is not None:
@@ -93,8 +105,9 @@ class SchemaValidator:
                 pointer = f"{pointer}/{extra[0]}"
         param = self._params.get(name) if isinstance(name, str) else None
         location = param.rule_location(_RULE_FIELD.get(rule, rule)) if param else None
-        return Violation(pointer, rule, _short(error.message), name if isinstance(name, str)
-                         else None, location)
+        return Violation(
+            pointer, rule, _short(error.message), name if isinstance(name, str) else None, location
+        )
 
 
 # Keyed by object identity (the spec model holds dicts, so it is not hashable); the entry keeps
@@ -102,8 +115,9 @@ class SchemaValidator:
 _CACHE: dict[tuple[int, int, str], tuple[Operation, SchemaValidator | None]] = {}
 
 
-def _compiled(provider: Provider, model: Model, operation: Operation,
-              kind: SchemaKind) -> SchemaValidator | None:
+def _compiled(
+    provider: Provider, model: Model, operation: Operation, kind: SchemaKind
+) -> SchemaValidator | None:
     key = (id(provider), id(operation), kind)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is operation:
@@ -113,8 +127,9 @@ def _compiled(provider: Provider, model: Model, operation: Operation,
     return validator
 
 
-def _build(provider: Provider, model: Model, operation: Operation,
-           kind: SchemaKind) -> SchemaValidator | None:
+def _build(
+    provider: Provider, model: Model, operation: Operation, kind: SchemaKind
+) -> SchemaValidator | None:
     if kind == "request":
         schema = request_schema(provider, model, operation)
         return SchemaValidator(schema, operation) if schema is not None else None
@@ -123,8 +138,9 @@ def _build(provider: Provider, model: Model, operation: Operation,
     return SchemaValidator(error_schema(provider), None)
 
 
-def validator_for(provider: Provider, model: Model, operation: Operation,
-                  kind: SchemaKind) -> SchemaValidator | None:
+def validator_for(
+    provider: Provider, model: Model, operation: Operation, kind: SchemaKind
+) -> SchemaValidator | None:
     """The cached validator for one schema (None: the operation has no request body)."""
     return _compiled(provider, model, operation, kind)
 

@@ -95,7 +95,8 @@ def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Dia
     pointer = _pointer(error.absolute_path)
     validator = str(error.validator)
     if validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = set(schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         return [
             Diagnostic(
@@ -109,8 +110,13 @@ def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Dia
         ]
     if validator == "required":
         return [
-            Diagnostic(doc.location(pointer), "spec.required", error.message, pointer or "/",
-                       "add the missing key")
+            Diagnostic(
+                doc.location(pointer),
+                "spec.required",
+                error.message,
+                pointer or "/",
+                "add the missing key",
+            )
         ]
     hints = {
         "type": "check the value's type (quote strings, unquote numbers)",
@@ -125,5 +131,8 @@ def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Dia
         "minProperties": "spec.empty",
         "minLength": "spec.empty",
     }.get(validator, f"spec.{validator}")
-    return [Diagnostic(doc.location(pointer), code, error.message, pointer or "/",
-                       hints.get(validator, ""))]
+    return [
+        Diagnostic(
+            doc.location(pointer), code, error.message, pointer or "/", hints.get(validator, "")
+        )
+    ]

@@ -37,12 +37,25 @@ _PARAM_FIELDS: dict[str, Any] = {
     "name": _STR,
     "in": {"enum": ["body", "path", "query", "header"]},
     "path": _POINTER,
-    "aliases": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
+    "aliases": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    },
     "concept": {
         "enum": [
-            "prompt", "image_count", "aspect_ratio", "image_size", "output_format",
-            "person_generation", "safety_setting", "seed", "model", "input_image",
-            "input_mime_type", "response_modalities", "response_encoding",
+            "prompt",
+            "image_count",
+            "aspect_ratio",
+            "image_size",
+            "output_format",
+            "person_generation",
+            "safety_setting",
+            "seed",
+            "model",
+            "input_image",
+            "input_mime_type",
+            "response_modalities",
+            "response_encoding",
         ]
     },
     "type": {"enum": ["string", "integer", "number", "boolean", "array", "object"]},
@@ -166,8 +179,15 @@ _OPERATION = {
         "job": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["poll", "id_pointer", "status_pointer", "states", "terminal", "success",
-                         "source"],
+            "required": [
+                "poll",
+                "id_pointer",
+                "status_pointer",
+                "states",
+                "terminal",
+                "success",
+                "source",
+            ],
             "properties": {
                 "poll": _STR,
                 "id_pointer": _POINTER,
@@ -222,7 +242,7 @@ _UPSTREAM_MODEL = {
         "title": _STR,
         "capabilities": {"type": "array", "items": {"enum": ["generate", "edit"]}, "minItems": 1},
         "output_mime": {"type": "string", "pattern": "^image/"},
-        "default_image_count": {"type": "integer", "minimum": 1},
+        "default_image_count": _COUNT,
         "tiers": {"type": "array", "items": _STR, "minItems": 1},
         "tokens_per_image": {"type": "object", "additionalProperties": {"type": "integer"}},
         "pixel_tables": {"type": "array", "items": _STR},
@@ -237,8 +257,11 @@ _REJECTION = {
     "additionalProperties": False,
     "required": ["status", "error_status", "message"],
     "properties": {
-        "status": {"type": "array", "items": {"type": "integer", "minimum": 400, "maximum": 499},
-                   "minItems": 1},
+        "status": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 400, "maximum": 499},
+            "minItems": 1,
+        },
         "error_status": _STR,
         "message": _STR,
         "reason": _STR,
@@ -328,7 +351,11 @@ KINDS: dict[str, dict[str, Any]] = {
             "kind": {"const": "family"},
             "id": _STR,
             "title": _STR,
-            "operations": {"type": "object", "minProperties": 1, "additionalProperties": _OPERATION},
+            "operations": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": _OPERATION,
+            },
         },
     },
     "models": {
@@ -338,14 +365,26 @@ KINDS: dict[str, dict[str, Any]] = {
         "properties": {
             "kind": {"const": "models"},
             "pixel_tables": {"type": "object", "additionalProperties": _PIXEL_TABLE},
-            "models": {"type": "object", "minProperties": 1, "additionalProperties": _UPSTREAM_MODEL},
+            "models": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": _UPSTREAM_MODEL,
+            },
         },
     },
     "provider": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["kind", "id", "title", "base_url", "error_envelope", "auth", "operations",
-                     "models"],
+        "required": [
+            "kind",
+            "id",
+            "title",
+            "base_url",
+            "error_envelope",
+            "auth",
+            "operations",
+            "models",
+        ],
         "properties": {
             "kind": {"const": "provider"},
             "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
@@ -392,7 +431,10 @@ KINDS: dict[str, dict[str, Any]] = {
                     "required": ["family", "parameters"],
                     "properties": {
                         "family": _STR,
-                        "parameters": {"type": "object", "additionalProperties": _PARAMETER_OVERRIDE},
+                        "parameters": {
+                            "type": "object",
+                            "additionalProperties": _PARAMETER_OVERRIDE,
+                        },
                     },
                 },
             },
@@ -414,8 +456,10 @@ def meta_schema() -> dict[str, Any]:
         "required": ["kind"],
         "properties": {"kind": {"enum": sorted(KINDS)}},
         "allOf": [
-            {"if": {"properties": {"kind": {"const": kind}}},
-             "then": {"$ref": f"#/$defs/kind_{kind}"}}
+            {
+                "if": {"properties": {"kind": {"const": kind}}},
+                "then": {"$ref": f"#/$defs/kind_{kind}"},
+            }
             for kind in sorted(KINDS)
         ],
         "$defs": defs,

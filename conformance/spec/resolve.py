@@ -56,7 +56,9 @@ class _Resolver:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def err(self, doc: SourceDocument, pointer: str, code: str, message: str, hint: str = "") -> None:
+    def err(
+        self, doc: SourceDocument, pointer: str, code: str, message: str, hint: str = ""
+    ) -> None:
         cascade_of = _CASCADES.get(code)
         broken = self.files.broken_kinds
         if cascade_of is not None and (cascade_of in broken or "*" in broken):
@@ -69,12 +71,22 @@ class _Resolver:
         ref = raw["ref"]
         base = self.sources.get(ref)
         if base is None:
-            self.err(doc, pointer_join(pointer, "ref"), "spec.unknown-source",
-                     f"source {ref!r} is not in sources.yaml",
-                     f"known sources: {', '.join(sorted(self.sources))}")
+            self.err(
+                doc,
+                pointer_join(pointer, "ref"),
+                "spec.unknown-source",
+                f"source {ref!r} is not in sources.yaml",
+                f"known sources: {', '.join(sorted(self.sources))}",
+            )
             return None
-        return m.Source(ref=ref, title=base.title, document=base.document, as_of=base.as_of,
-                        section=raw.get("section", base.section), says=raw.get("says"))
+        return m.Source(
+            ref=ref,
+            title=base.title,
+            document=base.document,
+            as_of=base.as_of,
+            section=raw.get("section", base.section),
+            says=raw.get("says"),
+        )
 
     def required_source(self, doc: SourceDocument, pointer: str, raw: Any) -> m.Source:
         found = self.source(doc, pointer, raw)
@@ -88,17 +100,21 @@ class _Resolver:
                 self.required_source(doc, pointer_join(pointer_join(at, "sources"), j), s)
                 for j, s in enumerate(item["sources"])
             )
-            result.append(m.Conflict(item["topic"], srcs, item["choice"], item["why"],
-                                     doc.location(at)))
+            result.append(
+                m.Conflict(item["topic"], srcs, item["choice"], item["why"], doc.location(at))
+            )
         return tuple(result)
 
-    def lifecycle(self, doc: SourceDocument, pointer: str, raw: Any) -> tuple[m.LifecycleEvent, ...]:
+    def lifecycle(
+        self, doc: SourceDocument, pointer: str, raw: Any
+    ) -> tuple[m.LifecycleEvent, ...]:
         return tuple(
             m.LifecycleEvent(
                 status=item["status"],
                 scope=item["scope"],
-                source=self.required_source(doc, pointer_join(pointer_join(pointer, i), "source"),
-                                            item["source"]),
+                source=self.required_source(
+                    doc, pointer_join(pointer_join(pointer, i), "source"), item["source"]
+                ),
                 date=item.get("date"),
                 note=item.get("note"),
             )
@@ -114,17 +130,26 @@ class _Resolver:
                 if ref in self.sources:
                     self.err(doc, at, "spec.duplicate", f"source {ref!r} defined twice")
                     continue
-                self.sources[ref] = m.Source(ref=ref, title=raw["title"], document=raw["document"],
-                                             as_of=raw["as_of"], section=raw.get("section"))
+                self.sources[ref] = m.Source(
+                    ref=ref,
+                    title=raw["title"],
+                    document=raw["document"],
+                    as_of=raw["as_of"],
+                    section=raw.get("section"),
+                )
                 self.source_loc[ref] = doc.key_location(at)
         for doc in self.files.of("envelopes"):
             for env_id, raw in doc.data["envelopes"].items():
                 at = pointer_join("/envelopes", env_id)
                 self.envelopes[env_id] = m.Envelope(
-                    id=env_id, title=raw["title"], schema=raw["schema"],
+                    id=env_id,
+                    title=raw["title"],
+                    schema=raw["schema"],
                     content_type=raw["content_type"],
                     source=self.required_source(doc, pointer_join(at, "source"), raw["source"]),
-                    assumed=bool(raw.get("assumed", False)), declared_at=doc.key_location(at))
+                    assumed=bool(raw.get("assumed", False)),
+                    declared_at=doc.key_location(at),
+                )
         for doc in self.files.of("family"):
             fam_id = doc.data["id"]
             if fam_id in self.families:
@@ -137,13 +162,19 @@ class _Resolver:
             for model_id, raw in doc.data["models"].items():
                 at = pointer_join("/models", model_id)
                 if model_id in self.upstream:
-                    self.err(doc, at, "spec.duplicate", f"upstream model {model_id!r} defined twice")
+                    self.err(
+                        doc, at, "spec.duplicate", f"upstream model {model_id!r} defined twice"
+                    )
                     continue
                 self.upstream[model_id] = (doc, at, raw)
                 if raw["family"] not in self.families:
-                    self.err(doc, pointer_join(at, "family"), "spec.unknown-family",
-                             f"unknown family {raw['family']!r}",
-                             f"known families: {', '.join(sorted(self.families))}")
+                    self.err(
+                        doc,
+                        pointer_join(at, "family"),
+                        "spec.unknown-family",
+                        f"unknown family {raw['family']!r}",
+                        f"known families: {', '.join(sorted(self.families))}",
+                    )
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -151,26 +182,42 @@ class _Resolver:
         data = doc.data
         envelope = self.envelopes.get(data["error_envelope"])
         if envelope is None:
-            self.err(doc, "/error_envelope", "spec.unknown-envelope",
-                     f"unknown error envelope {data['error_envelope']!r}",
-                     f"known envelopes: {', '.join(sorted(self.envelopes))}")
+            self.err(
+                doc,
+                "/error_envelope",
+                "spec.unknown-envelope",
+                f"unknown error envelope {data['error_envelope']!r}",
+                f"known envelopes: {', '.join(sorted(self.envelopes))}",
+            )
         auth = self.auth(doc, data["auth"])
         for op_name, op in data["operations"].items():
             if op["family"] not in self.families:
-                self.err(doc, f"/operations/{op_name}/family", "spec.unknown-family",
-                         f"unknown family {op['family']!r}",
-                         f"known families: {', '.join(sorted(self.families))}")
+                self.err(
+                    doc,
+                    f"/operations/{op_name}/family",
+                    "spec.unknown-family",
+                    f"unknown family {op['family']!r}",
+                    f"known families: {', '.join(sorted(self.families))}",
+                )
             elif op_name not in self.families[op["family"]][1]["operations"]:
-                self.err(doc, pointer_join("/operations", op_name), "spec.unknown-operation",
-                         f"family {op['family']!r} has no operation {op_name!r}",
-                         f"its operations: {', '.join(self.families[op['family']][1]['operations'])}")
+                self.err(
+                    doc,
+                    pointer_join("/operations", op_name),
+                    "spec.unknown-operation",
+                    f"family {op['family']!r} has no operation {op_name!r}",
+                    f"its operations: {', '.join(self.families[op['family']][1]['operations'])}",
+                )
         models: list[m.Model] = []
         seen: set[str] = set()
         for i, raw in enumerate(data["models"]):
             at = f"/models/{i}"
             if raw["id"] in seen:
-                self.err(doc, pointer_join(at, "id"), "spec.duplicate",
-                         f"model {raw['id']!r} listed twice")
+                self.err(
+                    doc,
+                    pointer_join(at, "id"),
+                    "spec.duplicate",
+                    f"model {raw['id']!r} listed twice",
+                )
                 continue
             seen.add(raw["id"])
             model = self.model(doc, at, raw)
@@ -179,25 +226,36 @@ class _Resolver:
         if envelope is None:
             return None
         return m.Provider(
-            id=data["id"], title=data["title"], base_url=data["base_url"], auth=auth,
-            envelope=envelope, models=tuple(models),
+            id=data["id"],
+            title=data["title"],
+            base_url=data["base_url"],
+            auth=auth,
+            envelope=envelope,
+            models=tuple(models),
             conflicts=self.conflicts(doc, "/conflicts", data.get("conflicts")),
-            declared_at=doc.location(""), file=doc.path,
+            declared_at=doc.location(""),
+            file=doc.path,
         )
 
     def auth(self, doc: SourceDocument, raw: dict[str, Any]) -> m.AuthSpec:
         def rejection(key: str) -> m.AuthRejection:
             r = raw["reject"][key]
-            return m.AuthRejection(tuple(r["status"]), r["error_status"], r["message"],
-                                   r.get("reason"))
+            return m.AuthRejection(
+                tuple(r["status"]), r["error_status"], r["message"], r.get("reason")
+            )
 
         schemes = tuple(
-            m.AuthScheme(s["kind"], s["name"],
-                         self.required_source(doc, f"/auth/schemes/{i}/source", s["source"]))
+            m.AuthScheme(
+                s["kind"],
+                s["name"],
+                self.required_source(doc, f"/auth/schemes/{i}/source", s["source"]),
+            )
             for i, s in enumerate(raw["schemes"])
         )
         return m.AuthSpec(
-            key_env=raw["key_env"], schemes=schemes, missing=rejection("missing"),
+            key_env=raw["key_env"],
+            schemes=schemes,
+            missing=rejection("missing"),
             wrong=rejection("wrong"),
             source=self.required_source(doc, "/auth/source", raw["source"]),
             notes=tuple(raw.get("notes", [])),
@@ -206,9 +264,13 @@ class _Resolver:
     def model(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.Model | None:
         upstream_entry = self.upstream.get(raw["upstream"])
         if upstream_entry is None:
-            self.err(doc, pointer_join(at, "upstream"), "spec.unknown-model",
-                     f"unknown upstream model {raw['upstream']!r}",
-                     f"known upstream models: {', '.join(sorted(self.upstream))}")
+            self.err(
+                doc,
+                pointer_join(at, "upstream"),
+                "spec.unknown-model",
+                f"unknown upstream model {raw['upstream']!r}",
+                f"known upstream models: {', '.join(sorted(self.upstream))}",
+            )
             return None
         up_doc, up_at, up = upstream_entry
         provider_ops = doc.data["operations"]
@@ -220,37 +282,53 @@ class _Resolver:
         operations: list[m.Operation] = []
         for name in wanted:
             if name not in provider_ops:
-                self.err(doc, pointer_join(at, "operations"), "spec.unknown-operation",
-                         f"provider has no operation {name!r}")
+                self.err(
+                    doc,
+                    pointer_join(at, "operations"),
+                    "spec.unknown-operation",
+                    f"provider has no operation {name!r}",
+                )
                 continue
             op = self.operation(doc, at, raw, name, provider_ops[name], up_doc, up_at, up)
             if op is not None:
                 operations.append(op)
         pixel_sizes = self.pixels(up_doc, up_at, up)
-        default_count, count_source = self.default_count(doc, at, raw, up_doc, up_at, up,
-                                                         operations)
+        default_count, count_source = self.default_count(
+            doc, at, raw, up_doc, up_at, up, operations
+        )
         price = None
         if "price" in raw:
             p = raw["price"]
-            price = m.Price(p["value"], p["unit"], p["per"],
-                            self.required_source(doc, pointer_join(at, "price/source"), p["source"]))
+            price = m.Price(
+                p["value"],
+                p["unit"],
+                p["per"],
+                self.required_source(doc, pointer_join(at, "price/source"), p["source"]),
+            )
         for op in operations:
             self.check_model_rules(doc, at, op, pixel_sizes, tuple(up["tiers"]))
         return m.Model(
-            id=raw["id"], upstream=raw["upstream"], title=up["title"],
+            id=raw["id"],
+            upstream=raw["upstream"],
+            title=up["title"],
             family=operations[0].family if operations else up["family"],
             capabilities=tuple(up["capabilities"]),
             output_mime=self.output_mime(operations, up["output_mime"]),
-            tiers=tuple(up["tiers"]), default_image_count=default_count,
-            default_image_count_source=count_source, pixel_sizes=pixel_sizes,
+            tiers=tuple(up["tiers"]),
+            default_image_count=default_count,
+            default_image_count_source=count_source,
+            pixel_sizes=pixel_sizes,
             tokens_per_image=dict(up.get("tokens_per_image", {})),
             lifecycle=self.lifecycle(doc, pointer_join(at, "lifecycle"), raw.get("lifecycle")),
-            upstream_lifecycle=self.lifecycle(up_doc, pointer_join(up_at, "lifecycle"),
-                                              up["lifecycle"]),
+            upstream_lifecycle=self.lifecycle(
+                up_doc, pointer_join(up_at, "lifecycle"), up["lifecycle"]
+            ),
             operations=tuple(operations),
             conflicts=self.conflicts(up_doc, pointer_join(up_at, "conflicts"), up.get("conflicts"))
             + self.conflicts(doc, pointer_join(at, "conflicts"), raw.get("conflicts")),
-            declared_at=doc.location(at), price=price, notes=tuple(raw.get("notes", [])),
+            declared_at=doc.location(at),
+            price=price,
+            notes=tuple(raw.get("notes", [])),
         )
 
     @staticmethod
@@ -263,8 +341,14 @@ class _Resolver:
         return upstream_mime
 
     def default_count(
-        self, doc: SourceDocument, at: str, raw: dict[str, Any], up_doc: SourceDocument,
-        up_at: str, up: dict[str, Any], operations: list[m.Operation],
+        self,
+        doc: SourceDocument,
+        at: str,
+        raw: dict[str, Any],
+        up_doc: SourceDocument,
+        up_at: str,
+        up: dict[str, Any],
+        operations: list[m.Operation],
     ) -> tuple[int, m.Source]:
         from_param = next(
             (p for op in operations if (p := op.by_concept("image_count")) and p.has_default),
@@ -273,19 +357,30 @@ class _Resolver:
         stated = raw.get("default_image_count")
         if from_param is not None:
             if stated is not None:
-                self.err(doc, pointer_join(at, "default_image_count"), "spec.stated-twice",
-                         f"default image count is already the default of {from_param.name}",
-                         "remove default_image_count; the parameter's default is the fact")
+                self.err(
+                    doc,
+                    pointer_join(at, "default_image_count"),
+                    "spec.stated-twice",
+                    f"default image count is already the default of {from_param.name}",
+                    "remove default_image_count; the parameter's default is the fact",
+                )
             return int(from_param.default), from_param.source
         if stated is not None:
             return stated["value"], self.required_source(
-                doc, pointer_join(at, "default_image_count/source"), stated["source"])
+                doc, pointer_join(at, "default_image_count/source"), stated["source"]
+            )
         if "default_image_count" in up:
-            src = self.sources.get("upstream-gemini-image") or next(iter(self.sources.values()))
-            return int(up["default_image_count"]), src
-        self.err(doc, at, "spec.no-default-count",
-                 f"model {raw['id']!r} has no default image count",
-                 "give an image_count parameter a default, or set default_image_count")
+            count = up["default_image_count"]
+            return count["value"], self.required_source(
+                up_doc, pointer_join(up_at, "default_image_count/source"), count["source"]
+            )
+        self.err(
+            doc,
+            at,
+            "spec.no-default-count",
+            f"model {raw['id']!r} has no default image count",
+            "give an image_count parameter a default, or set default_image_count",
+        )
         return 1, m.Source("unknown", "unknown", "", "")
 
     def pixels(self, doc: SourceDocument, at: str, up: dict[str, Any]) -> tuple[m.PixelEntry, ...]:
@@ -293,9 +388,13 @@ class _Resolver:
         for i, name in enumerate(up.get("pixel_tables", [])):
             table = self.pixel_tables.get(name)
             if table is None:
-                self.err(doc, f"{at}/pixel_tables/{i}", "spec.unknown-table",
-                         f"unknown pixel table {name!r}",
-                         f"known tables: {', '.join(sorted(self.pixel_tables))}")
+                self.err(
+                    doc,
+                    f"{at}/pixel_tables/{i}",
+                    "spec.unknown-table",
+                    f"unknown pixel table {name!r}",
+                    f"known tables: {', '.join(sorted(self.pixel_tables))}",
+                )
                 continue
             t_doc, t_at, raw = table
             source = self.required_source(t_doc, pointer_join(t_at, "source"), raw["source"])
@@ -305,27 +404,50 @@ class _Resolver:
                     if tier not in up["tiers"]:
                         continue
                     width, height = (int(v) for v in size.split("x"))
-                    entries.append(m.PixelEntry(ratio, tier, m.PixelSize(width, height),
-                                                raw["enforcement"], source,
-                                                t_doc.location(pointer)))
+                    entries.append(
+                        m.PixelEntry(
+                            ratio,
+                            tier,
+                            m.PixelSize(width, height),
+                            raw["enforcement"],
+                            source,
+                            t_doc.location(pointer),
+                        )
+                    )
         return tuple(entries)
 
-    def check_model_rules(self, doc: SourceDocument, at: str, op: m.Operation,
-                          pixels: tuple[m.PixelEntry, ...], tiers: tuple[str, ...]) -> None:
+    def check_model_rules(
+        self,
+        doc: SourceDocument,
+        at: str,
+        op: m.Operation,
+        pixels: tuple[m.PixelEntry, ...],
+        tiers: tuple[str, ...],
+    ) -> None:
         size = op.by_concept("image_size")
         if size is not None and size.enum is not None and size.enforcement == "enforced":
             unknown = [v for v in size.enum if v not in tiers]
             if unknown:
-                self.sink.error(size.rule_location("enum"), "spec.tier",
-                                f"{size.name} allows {unknown} but the model's tiers are "
-                                f"{list(tiers)}", pointer=at,
-                                hint="narrow the enum on the model or add the tier upstream")
+                self.sink.error(
+                    size.rule_location("enum"),
+                    "spec.tier",
+                    f"{size.name} allows {unknown} but the model's tiers are {list(tiers)}",
+                    pointer=at,
+                    hint="narrow the enum on the model or add the tier upstream",
+                )
 
     # -- operations and parameters -----------------------------------------------------------
 
     def operation(
-        self, doc: SourceDocument, at: str, raw_model: dict[str, Any], name: str,
-        provider_op: dict[str, Any], up_doc: SourceDocument, up_at: str, up: dict[str, Any],
+        self,
+        doc: SourceDocument,
+        at: str,
+        raw_model: dict[str, Any],
+        name: str,
+        provider_op: dict[str, Any],
+        up_doc: SourceDocument,
+        up_at: str,
+        up: dict[str, Any],
     ) -> m.Operation | None:
         family = self.families.get(provider_op["family"])
         if family is None or name not in family[1]["operations"]:
@@ -343,10 +465,17 @@ class _Resolver:
         included: set[str] = set()
         layers: list[tuple[SourceDocument, str, dict[str, Any], bool]] = []
         if up["family"] == provider_op["family"]:
-            layers.append((up_doc, pointer_join(up_at, "parameters"), up.get("parameters", {}),
-                           False))
-        layers.append((doc, pointer_join(pointer_join("/operations", name), "parameters"),
-                       provider_op["parameters"], True))
+            layers.append(
+                (up_doc, pointer_join(up_at, "parameters"), up.get("parameters", {}), False)
+            )
+        layers.append(
+            (
+                doc,
+                pointer_join(pointer_join("/operations", name), "parameters"),
+                provider_op["parameters"],
+                True,
+            )
+        )
         model_params = {k: v for k, v in raw_model.get("parameters", {}).items()}
         layers.append((doc, pointer_join(at, "parameters"), model_params, True))
         for layer_doc, layer_at, entries, includes in layers:
@@ -355,19 +484,30 @@ class _Resolver:
                 if pname not in drafts:
                     if "path" not in fields and "in" not in fields:
                         known = ", ".join(sorted(drafts))
-                        if layer_doc is doc and layer_at.startswith(at) and pname in {
-                            n for o in doc.data["operations"].values() for n in o["parameters"]
-                        }:
+                        if (
+                            layer_doc is doc
+                            and layer_at.startswith(at)
+                            and pname
+                            in {n for o in doc.data["operations"].values() for n in o["parameters"]}
+                        ):
                             continue  # belongs to another operation of this provider
-                        self.err(layer_doc, p_at, "spec.unknown-parameter",
-                                 f"parameter {pname!r} is not defined by family "
-                                 f"{provider_op['family']!r}",
-                                 f"override one of: {known}; or give `path` to define a new one")
+                        self.err(
+                            layer_doc,
+                            p_at,
+                            "spec.unknown-parameter",
+                            f"parameter {pname!r} is not defined by family "
+                            f"{provider_op['family']!r}",
+                            f"override one of: {known}; or give `path` to define a new one",
+                        )
                         continue
                     missing = [k for k in ("type", "description", "source") if k not in fields]
                     if missing:
-                        self.err(layer_doc, p_at, "spec.required",
-                                 f"new parameter {pname!r} needs {', '.join(missing)}")
+                        self.err(
+                            layer_doc,
+                            p_at,
+                            "spec.required",
+                            f"new parameter {pname!r} needs {', '.join(missing)}",
+                        )
                         continue
                     drafts[pname] = _ParamDraft(pname)
                 drafts[pname].layers.append(_Layer(dict(fields), layer_doc, p_at))
@@ -387,38 +527,63 @@ class _Resolver:
         if "job" in fam_op:
             j = fam_op["job"]
             if j["poll"] not in fam["operations"]:
-                self.err(fam_doc, pointer_join(fam_at, "job/poll"), "spec.unknown-operation",
-                         f"job polls unknown operation {j['poll']!r}")
-            job = m.JobSpec(j["poll"], j["id_pointer"], j["status_pointer"], tuple(j["states"]),
-                            tuple(j["terminal"]), j["success"],
-                            self.required_source(fam_doc, pointer_join(fam_at, "job/source"),
-                                                 j["source"]))
+                self.err(
+                    fam_doc,
+                    pointer_join(fam_at, "job/poll"),
+                    "spec.unknown-operation",
+                    f"job polls unknown operation {j['poll']!r}",
+                )
+            job = m.JobSpec(
+                j["poll"],
+                j["id_pointer"],
+                j["status_pointer"],
+                tuple(j["states"]),
+                tuple(j["terminal"]),
+                j["success"],
+                self.required_source(fam_doc, pointer_join(fam_at, "job/source"), j["source"]),
+            )
         limit = fam_op.get("body_limit")
         return m.Operation(
-            name=name, family=provider_op["family"], method=fam_op["method"],
+            name=name,
+            family=provider_op["family"],
+            method=fam_op["method"],
             path_template=fam_op["path"],
             path=fam_op["path"].replace("{model}", raw_model["id"]),
-            success_status=fam_op["success_status"], parameters=tuple(parameters),
+            success_status=fam_op["success_status"],
+            parameters=tuple(parameters),
             response=self.response(fam_doc, pointer_join(fam_at, "response"), fam_op["response"]),
             declared_at=fam_doc.location(fam_at),
-            body_limit=limit["value"] if limit else None, job=job,
+            body_limit=limit["value"] if limit else None,
+            job=job,
         )
 
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
         images = raw.get("images")
         return m.ResponseSpec(
-            content_type=raw["content_type"], schema=raw["schema"],
+            content_type=raw["content_type"],
+            schema=raw["schema"],
             foreign_shapes=dict(raw.get("foreign_shapes", {})),
-            images=m.ImageLocator(images["items"], images.get("data"), images.get("mime"),
-                                  images.get("uri"), images.get("filtered")) if images else None,
-            blocked=tuple(m.BlockedRule(b["pointer"], b["outcome"],
-                                        tuple(b["values"]) if "values" in b else None)
-                          for b in raw.get("blocked", [])),
+            images=m.ImageLocator(
+                images["items"],
+                images.get("data"),
+                images.get("mime"),
+                images.get("uri"),
+                images.get("filtered"),
+            )
+            if images
+            else None,
+            blocked=tuple(
+                m.BlockedRule(
+                    b["pointer"], b["outcome"], tuple(b["values"]) if "values" in b else None
+                )
+                for b in raw.get("blocked", [])
+            ),
             declared_at=doc.location(at),
         )
 
-    def check_structure(self, doc: SourceDocument, at: str, op: str,
-                        params: list[m.Parameter]) -> None:
+    def check_structure(
+        self, doc: SourceDocument, at: str, op: str, params: list[m.Parameter]
+    ) -> None:
         """Every body parameter's parent container must be included too."""
         paths = {p.path for p in params if p.location == "body"}
         for p in params:
@@ -427,11 +592,15 @@ class _Resolver:
             parent = p.path[:-1]
             if parent and parent[-1] == m.WILDCARD:
                 parent = parent[:-1]
-            if parent not in paths and (parent + (m.WILDCARD,)) not in paths and parent != ():
-                self.sink.error(p.declared_at, "spec.orphan",
-                                f"{p.name} sits inside /{'/'.join(parent)}, which {op} at this "
-                                f"provider does not include", pointer=at,
-                                hint="include the container parameter too")
+            if parent not in paths and ((*parent, m.WILDCARD)) not in paths and parent != ():
+                self.sink.error(
+                    p.declared_at,
+                    "spec.orphan",
+                    f"{p.name} sits inside /{'/'.join(parent)}, which {op} at this "
+                    f"provider does not include",
+                    pointer=at,
+                    hint="include the container parameter too",
+                )
 
     def parameter(self, draft: _ParamDraft, model_id: str) -> m.Parameter | None:
         merged: dict[str, Any] = {}
@@ -470,16 +639,24 @@ class _Resolver:
         concept = merged.get("concept")
         if concept == "model" or (location == "path" and draft.name == "model"):
             enum = [model_id]
-            merged["default"] = model_id if "default" in merged else merged.get("default")
+            if "default" in merged:
+                merged["default"] = model_id
         limit = merged.get("max_length")
         param = m.Parameter(
-            name=draft.name, location=location, path=path,
+            name=draft.name,
+            location=location,
+            path=path,
             aliases=tuple(merged.get("aliases", [])),
-            type=merged["type"], required=bool(merged.get("required", False)),
+            type=merged["type"],
+            required=bool(merged.get("required", False)),
             required_in=merged.get("required_in", "each"),
             enforcement=merged.get("enforcement", "enforced"),
-            description=merged["description"], sources=tuple(sources), declared_at=declared,
-            concept=concept, has_default="default" in merged, default=merged.get("default"),
+            description=merged["description"],
+            sources=tuple(sources),
+            declared_at=declared,
+            concept=concept,
+            has_default="default" in merged,
+            default=merged.get("default"),
             default_note=merged.get("default_note"),
             default_enforcement=merged.get("default_enforcement", "enforced"),
             enum=tuple(enum) if enum is not None else None,
@@ -487,42 +664,71 @@ class _Resolver:
             case_insensitive=bool(merged.get("case_insensitive", False)),
             values_from=self.source(first.doc, first.pointer, merged.get("values_from")),
             value_mime=merged.get("value_mime"),
-            minimum=merged.get("minimum"), maximum=merged.get("maximum"),
+            minimum=merged.get("minimum"),
+            maximum=merged.get("maximum"),
             min_length=merged.get("min_length"),
-            max_length=m.LengthLimit(limit["value"], limit["unit"],
-                                     limit.get("enforcement", "enforced")) if limit else None,
-            min_items=merged.get("min_items"), max_items=merged.get("max_items"),
-            unique_items=bool(merged.get("unique_items", False)), format=merged.get("format"),
+            max_length=m.LengthLimit(
+                limit["value"], limit["unit"], limit.get("enforcement", "enforced")
+            )
+            if limit
+            else None,
+            min_items=merged.get("min_items"),
+            max_items=merged.get("max_items"),
+            unique_items=bool(merged.get("unique_items", False)),
+            format=merged.get("format"),
             closed=bool(merged.get("closed", False)),
             exactly_one_of=tuple(merged.get("exactly_one_of", [])),
-            secret=bool(merged.get("secret", False)), notes=tuple(notes), rule_locations=where,
+            secret=bool(merged.get("secret", False)),
+            notes=tuple(notes),
+            rule_locations=where,
         )
         self.check_parameter(param)
         return param
 
     def check_parameter(self, p: m.Parameter) -> None:
         def bad(rule: str, message: str, hint: str) -> None:
-            self.sink.error(p.rule_location(rule), "spec.default", message, pointer=p.pointer,
-                            hint=hint)
+            self.sink.error(
+                p.rule_location(rule), "spec.default", message, pointer=p.pointer, hint=hint
+            )
 
         if not p.has_default or p.default is None:
             return
         if p.enum is not None and p.default not in p.enum:
-            bad("default", f"default {p.default!r} of {p.name} is not in its enum {list(p.enum)}",
-                "fix the default or add the value to the enum")
+            bad(
+                "default",
+                f"default {p.default!r} of {p.name} is not in its enum {list(p.enum)}",
+                "fix the default or add the value to the enum",
+            )
         if isinstance(p.default, int | float) and not isinstance(p.default, bool):
             if p.minimum is not None and p.default < p.minimum:
-                bad("default", f"default {p.default} of {p.name} is below its minimum {p.minimum}",
-                    "fix the default or the range")
+                bad(
+                    "default",
+                    f"default {p.default} of {p.name} is below its minimum {p.minimum}",
+                    "fix the default or the range",
+                )
             if p.maximum is not None and p.default > p.maximum:
-                bad("default", f"default {p.default} of {p.name} is above its maximum {p.maximum}",
-                    "fix the default or the range")
-        expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-                    "array": list, "object": dict}[p.type]
-        if not isinstance(p.default, expected) or (p.type != "boolean"
-                                                   and isinstance(p.default, bool)):
-            bad("default", f"default {p.default!r} of {p.name} is not of type {p.type}",
-                "quote strings; write numbers and booleans bare")
+                bad(
+                    "default",
+                    f"default {p.default} of {p.name} is above its maximum {p.maximum}",
+                    "fix the default or the range",
+                )
+        types: dict[str, tuple[type, ...]] = {
+            "string": (str,),
+            "integer": (int,),
+            "number": (int, float),
+            "boolean": (bool,),
+            "array": (list,),
+            "object": (dict,),
+        }
+        expected = types[p.type]
+        if not isinstance(p.default, expected) or (
+            p.type != "boolean" and isinstance(p.default, bool)
+        ):
+            bad(
+                "default",
+                f"default {p.default!r} of {p.name} is not of type {p.type}",
+                "quote strings; write numbers and booleans bare",
+            )
 
     # -- all ---------------------------------------------------------------------------------
 
@@ -539,19 +745,32 @@ class _Resolver:
             if provider is not None:
                 providers.append(provider)
         if not providers and self.sink.ok:
-            self.sink.error(Location(str(self.files.root), 1, 1), "spec.empty",
-                            "no provider files found", hint="add specs/providers/<id>.yaml")
+            self.sink.error(
+                Location(str(self.files.root), 1, 1),
+                "spec.empty",
+                "no provider files found",
+                hint="add specs/providers/<id>.yaml",
+            )
         providers.sort(key=lambda p: p.id)
-        return m.Spec(providers=tuple(providers), sources=dict(self.sources),
-                      envelopes=dict(self.envelopes), root=str(self.files.root))
+        return m.Spec(
+            providers=tuple(providers),
+            sources=dict(self.sources),
+            envelopes=dict(self.envelopes),
+            root=str(self.files.root),
+        )
 
 
 def check_spec(root: Path) -> tuple[m.Spec | None, list[Diagnostic]]:
     """Load, check and resolve a spec tree; the spec is None when any error was found."""
     if not root.is_dir():
-        return None, [Diagnostic(Location(str(root), 1, 1), "spec.root",
-                                 f"spec directory {root} does not exist",
-                                 hint="pass --specs DIR pointing at a spec tree")]
+        return None, [
+            Diagnostic(
+                Location(str(root), 1, 1),
+                "spec.root",
+                f"spec directory {root} does not exist",
+                hint="pass --specs DIR pointing at a spec tree",
+            )
+        ]
     resolver = _Resolver(load_spec_files(root))
     spec = resolver.run()
     diagnostics = resolver.sink.sorted()

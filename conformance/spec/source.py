@@ -85,8 +85,13 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    Diagnostic(self.loc(key_node), "yaml.key-type", "mapping keys must be scalars",
-                               pointer, "write the key as a plain string")
+                    Diagnostic(
+                        self.loc(key_node),
+                        "yaml.key-type",
+                        "mapping keys must be scalars",
+                        pointer,
+                        "write the key as a plain string",
+                    )
                 )
                 continue
             key = str(self._scalar(key_node, pointer_join(pointer, key_node.value), is_key=True))
@@ -137,8 +142,13 @@ class _Builder:
         if tag == "tag:yaml.org,2002:str":
             return value
         self.diagnostics.append(
-            Diagnostic(self.loc(node), "yaml.tag", f"unsupported YAML tag {tag}", pointer,
-                       "specs use plain YAML: strings, numbers, booleans, lists and mappings")
+            Diagnostic(
+                self.loc(node),
+                "yaml.tag",
+                f"unsupported YAML tag {tag}",
+                pointer,
+                "specs use plain YAML: strings, numbers, booleans, lists and mappings",
+            )
         )
         return value
 
@@ -164,16 +174,26 @@ def load_yaml_text(text: str, path: str) -> tuple[SourceDocument | None, list[Di
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         return None, [
-            Diagnostic(Location(path, line, column), "yaml.syntax", str(problem), "",
-                       "fix the YAML syntax (indentation, quotes, colons)")
+            Diagnostic(
+                Location(path, line, column),
+                "yaml.syntax",
+                str(problem),
+                "",
+                "fix the YAML syntax (indentation, quotes, colons)",
+            )
         ]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(Location(path, 1, 1), "yaml.syntax", str(exc))]
     if len(nodes) != 1 or nodes[0] is None:
         what = "is empty" if not nodes or nodes[0] is None else "holds several YAML documents"
         return None, [
-            Diagnostic(Location(path, 1, 1), "yaml.document", f"the file {what}", "",
-                       "a spec file holds exactly one YAML document (a mapping)")
+            Diagnostic(
+                Location(path, 1, 1),
+                "yaml.document",
+                f"the file {what}",
+                "",
+                "a spec file holds exactly one YAML document (a mapping)",
+            )
         ]
     builder = _Builder(path)
     builder.doc.data = builder.build(nodes[0], "")
