@@ -17,7 +17,10 @@ from conformance.spec.model import WILDCARD, Operation, Parameter
 
 SAMPLE_PROMPT = "A red cube on a white table, studio light"
 # A 1x1 transparent PNG: the smallest valid inline image for edit requests.
-TINY_PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+TINY_PNG_BASE64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
 
 _WRONG_TYPE: dict[str, Any] = {
     "string": 12345,
