@@ -1,0 +1,91 @@
+"""The pytest11 plugin collects one item per model x check family, passes against the relay,
+catches a fault with a shrunk request, and spreads items under pytest-xdist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SPECS = str(Path(__file__).resolve().parents[2] / "specs")
+
+
+def test_items_per_model_and_family(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--conformance-provider",
+        "tokaify",
+        "--conformance-specs",
+        SPECS,
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    )
+    lines = [line for line in result.outlines if "::" in line]
+    assert len(lines) == 7
+    assert any(line.endswith("tokaify/imagen-4.0-generate-001/predict::images") for line in lines)
+
+
+def test_passes_against_the_relay(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--conformance-provider",
+        "tokaify",
+        "--conformance-specs",
+        SPECS,
+        "--conformance-max-examples",
+        "3",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=7)
+
+
+def test_fault_fails_with_a_minimal_request(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--conformance-provider",
+        "tokaify",
+        "--conformance-specs",
+        SPECS,
+        "--conformance-fault",
+        "ignore-count",
+        "--conformance-max-examples",
+        "5",
+        "-p",
+        "no:cacheprovider",
+        "-k",
+        "images",
+    )
+    result.assert_outcomes(failed=1)
+    # hypothesis shrinks the failing request to the minimal body: the one-character prompt.
+    result.stdout.fnmatch_lines(
+        [
+            "*image-count*expected*",
+            """*reproduce: curl*$TOKAIFY_API_KEY*{"instances":[{"prompt":"0"}]}*""",
+        ]
+    )
+
+
+def test_xdist(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--conformance-provider",
+        "tokaify",
+        "--conformance-specs",
+        SPECS,
+        "--conformance-max-examples",
+        "1",
+        "-n",
+        "2",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=7)
+
+
+def test_unknown_provider_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--conformance-provider", "nope", "--conformance-specs", SPECS, "-p", "no:cacheprovider"
+    )
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*unknown conformance provider 'nope'*"])
