@@ -93,7 +93,12 @@ class SchemaValidator:
         name = schema.get("x-param")
         if rule == "required" and isinstance(error.instance, dict):
             wanted = error.validator_value if isinstance(error.validator_value, list) else []
-            missing = next((k for k in wanted if k not in error.instance), None)
+            absent = [k for k in wanted if k not in error.instance]
+            # jsonschema yields one error per missing key, each carrying the whole list.
+            missing = next(
+                (k for k in absent if error.message.startswith(repr(k))),
+                absent[0] if absent else None,
+            )
             child = schema.get("properties", {}).get(missing, {})
             name = child.get("x-param", name)
             if missing is not None:

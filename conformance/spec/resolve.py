@@ -24,6 +24,8 @@ _CASCADES = {
     "spec.unknown-parameter": "family",
     "spec.unknown-model": "models",
     "spec.unknown-table": "models",
+    "spec.no-default-count": "family",
+    "spec.orphan": "family",
 }
 
 

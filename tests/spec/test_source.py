@@ -1,0 +1,71 @@
+"""The YAML loader: source map, YAML 1.1 coercions and duplicate keys as errors, never a crash."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance.spec.source import load_yaml_text
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    _, diagnostics = load_yaml_text(text, "t.yaml")
+    return [(d.code, d.location.line, d.location.column) for d in diagnostics]
+
+
+def test_values_and_keys_are_located() -> None:
+    doc, diagnostics = load_yaml_text("a:\n  b: [1, 'x']\n  c: {d: true}\n", "t.yaml")
+    assert not diagnostics and doc is not None
+    assert doc.data == {"a": {"b": [1, "x"], "c": {"d": True}}}
+    assert (doc.values["/a/b/1"].line, doc.values["/a/b/1"].column) == (2, 10)
+    assert (doc.keys["/a/c"].line, doc.keys["/a/c"].column) == (3, 3)
+    assert doc.location("/a/c/d/missing").line == 3
+
+
+def test_unquoted_ratio_is_a_coercion_error() -> None:
+    assert codes("ratios: [1:1, '16:9']\n") == [("yaml.coercion", 1, 10)]
+
+
+def test_yaml11_booleans_and_dates_are_errors_but_true_false_are_not() -> None:
+    assert codes("a: on\nb: no\nc: 2026-08-20\nd: true\ne: False\n") == [
+        ("yaml.coercion", 1, 4),
+        ("yaml.coercion", 2, 4),
+        ("yaml.coercion", 3, 4),
+    ]
+
+
+def test_coerced_values_are_kept_as_the_string_written() -> None:
+    doc, _ = load_yaml_text("a: 16:9\nb: yes\n", "t.yaml")
+    assert doc is not None and doc.data == {"a": "16:9", "b": "yes"}
+
+
+def test_octal_looking_integers_are_errors() -> None:
+    assert codes("a: 0755\nb: 12\n") == [("yaml.coercion", 1, 4)]
+
+
+def test_duplicate_key_points_at_the_second_occurrence() -> None:
+    _, diagnostics = load_yaml_text("a: 1\nb: 2\na: 3\n", "t.yaml")
+    assert [(d.code, d.location.line, d.location.column) for d in diagnostics] == [
+        ("yaml.duplicate-key", 3, 1)
+    ]
+    assert "first defined at line 1" in diagnostics[0].message
+
+
+def test_syntax_error_has_a_position() -> None:
+    assert codes("a: [1, 2\nb: 3\n") == [("yaml.syntax", 2, 2)]
+
+
+def test_empty_and_multi_document_files_are_errors() -> None:
+    assert codes("") == [("yaml.document", 1, 1)]
+    assert codes("a: 1\n---\nb: 2\n") == [("yaml.document", 1, 1)]
+
+
+def test_merge_keys_are_refused() -> None:
+    assert [c for c, _, _ in codes("x: &x {a: 1}\ny:\n  <<: *x\n  b: 2\n")] == ["yaml.merge-key"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    doc, diagnostics = load_yaml_text(text, "fuzz.yaml")
+    assert doc is not None or diagnostics
