@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 if TYPE_CHECKING:  # the plugin loads in every pytest run: keep its import cheap
     from conformance.checks.registry import Finding
-    from conformance.plan.case import Case
+    from conformance.plan.case import Case, CaseKind
     from conformance.spec.model import Model, Operation, Provider, Spec
 
 #: check family -> (checks it applies, how it drives requests)
@@ -86,7 +86,7 @@ def _spec(config: pytest.Config) -> Spec:
         root = config.getoption("conformance_specs")
         cached = load_spec(Path(root) if root else default_specs_dir())
         config._conformance_spec = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 class ConformanceItem(pytest.Item):
@@ -188,8 +188,8 @@ class ConformanceItem(pytest.Item):
             self.provider,
             self.model,
             self.operation,
-            PlanOptions(kinds=(self.drive,), max_examples=0),
-        )  # type: ignore[arg-type]
+            PlanOptions(kinds=(cast("CaseKind", self.drive),), max_examples=0),
+        )
         for case in cases:
             self._assert(case, self._run_case(case))
 
