@@ -35,6 +35,7 @@ from conformance.server.jobs import JobStore
 from conformance.server.options import RelayOptions
 from conformance.server.params import BodyReader
 from conformance.server.payloads import ImageSource
+from conformance.server.responses import body_response
 from conformance.server.routing import ProviderRoutes, Target, build_routes
 from conformance.spec.model import Operation, Provider, Spec
 
@@ -190,8 +191,8 @@ class Relay:
             return self.error(None, RelayError(404, ErrorKind.NOT_FOUND, "No such file."))
         payload = await self.images.get(recipe.key)
         data = cut(payload.raw, base64=False) if recipe.truncate else payload.raw
-        return Response(
-            data, media_type=recipe.content_type, headers={"Cache-Control": "public, max-age=3600"}
+        return body_response(
+            [data], 200, recipe.content_type, {"Cache-Control": "public, max-age=3600"}
         )
 
     async def index(self, request: Request) -> Response:

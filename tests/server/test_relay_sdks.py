@@ -20,7 +20,7 @@ from conformance.spec.model import Spec
 
 @pytest.fixture(scope="module")
 def base_url(spec: Spec) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(

@@ -23,6 +23,7 @@ from conformance.server.files import FILE_ROUTE, FileRecipe
 from conformance.server.generation import Generation
 from conformance.server.params import BodyReader
 from conformance.server.payloads import ImageKey
+from conformance.server.responses import body_response
 from conformance.spec.model import Model, Operation, Provider
 
 if TYPE_CHECKING:
@@ -70,20 +71,24 @@ class JsonBody:
         self._payloads.append(data)
         return f"\x00{_NONCE}:{len(self._payloads) - 1}\x00"
 
-    def encode(self, document: Any) -> bytes:
+    def pieces(self, document: Any) -> list[bytes]:
+        """The serialized document as consecutive pieces (payloads are not copied)."""
         text = json.dumps(document, separators=(",", ":")).encode("ascii")
         if not self._payloads:
-            return text
-        pieces = _PLACEHOLDER.split(text)
-        out = [pieces[0]]
-        for i in range(1, len(pieces), 2):
-            out.append(self._payloads[int(pieces[i])])
-            out.append(pieces[i + 1])
-        return b"".join(out)
+            return [text]
+        parts = _PLACEHOLDER.split(text)
+        out = [parts[0]]
+        for i in range(1, len(parts), 2):
+            out.append(self._payloads[int(parts[i])])
+            out.append(parts[i + 1])
+        return out
+
+    def encode(self, document: Any) -> bytes:
+        return b"".join(self.pieces(document))
 
 
 def json_response(body: JsonBody, document: Any, status: int, content_type: str) -> Response:
-    return Response(body.encode(document), status_code=status, media_type=content_type)
+    return body_response(body.pieces(document), status, content_type)
 
 
 def declared_mime(ctx: AnswerContext, true_mime: str) -> str:
