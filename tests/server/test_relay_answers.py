@@ -245,3 +245,32 @@ def test_realistic_payloads_weigh_what_photos_weigh(relay: Any, spec: Spec) -> N
     data = outcome.images[0].data
     assert len(data) > 2_000_000
     assert inspect_image(data).size == (2048, 2048)
+
+
+def test_httpx_asgi_transport_in_process(spec: Spec) -> None:
+    """The way `conformance run` drives the relay: httpx's ASGI transport, no port."""
+    import anyio
+    import httpx
+
+    from conformance.server import RelayOptions, create_app
+
+    app = create_app(spec, RelayOptions(payload="realistic"))
+    _, model, op = lookup(spec, "google", "gemini-3-pro-image-preview", "generateContent")
+    body = sample_body(op, model, concepts={"image_size": "4K", "aspect_ratio": "21:9"})
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await client.post(
+                f"/google{op.path}", json=body, headers={"x-goog-api-key": "test-key"}
+            )
+
+    answer = anyio.run(go)
+    assert answer.status_code == 200
+    assert int(answer.headers["content-length"]) == len(answer.content) > 1_000_000
+    data = answer.json()["candidates"][0]["content"]["parts"][1]["inlineData"]["data"]
+    from conformance.images import decode_base64_strict
+
+    decoded = decode_base64_strict(data)
+    assert decoded is not None
+    assert inspect_image(decoded).size == (6336, 2688)
