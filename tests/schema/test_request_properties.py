@@ -8,10 +8,10 @@ each constrained leaf of the same schema.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -22,6 +22,10 @@ from conformance.schema.samples import constraint_breaks, minimal_body
 from conformance.schema.validate import validator_for
 from conformance.spec.model import Model, Operation, Provider, Spec
 from conformance.spec.resolve import load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = REPO / "specs"
+
 
 SPEC = load_spec(SPECS)
 BODY_OPERATIONS = [(p, m, o) for p, m, o in SPEC.iter_operations() if o.has_body]

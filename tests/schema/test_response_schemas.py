@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import UPSTREAM_SAMPLES
 
 from conformance.schema.samples import TINY_PNG_BASE64 as PNG
 from conformance.schema.validate import SchemaValidator, foreign_shape, validator_for
 from conformance.spec.model import Spec
+
+REPO = Path(__file__).resolve().parents[2]
+UPSTREAM_SAMPLES = REPO.parent / "shared" / "upstream-samples"
+
 
 # Which covered operation (or error envelope) each published sample belongs to.
 SAMPLES = {

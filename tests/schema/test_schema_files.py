@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCHEMAS, SPECS
 from jsonschema import Draft202012Validator
 from referencing import Registry
 
@@ -16,6 +15,11 @@ from conformance.cli.main import main
 from conformance.schema.emit import check_schemas, schema_files
 from conformance.spec.model import Spec
 from conformance.spec.resolve import load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "schemas"
+SPECS = REPO / "specs"
+
 
 ENTRY_KEYS = ["provider", "model", "operation", "method", "path", "request", "response", "error"]
 

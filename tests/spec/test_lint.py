@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SPECS
 
 from conformance.cli.main import main
 from conformance.spec.resolve import check_spec
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = REPO / "specs"
 
 
 @pytest.fixture()
