@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "conformance"
 
 LAYERS = {
-    "spec": 0, "images": 0, "triggers": 0,
+    "spec": 0, "images": 0, "triggers": 0, "generated": 0,
     "schema": 1,
     "plan": 2, "exchange": 2, "checks": 2, "docs": 2, "openapi": 2,
     "transport": 3, "server": 3,

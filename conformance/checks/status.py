@@ -7,25 +7,8 @@ from collections.abc import Iterator
 from conformance.checks.registry import Finding, check, failed, judged, passed
 from conformance.exchange import Exchange
 from conformance.plan.case import Case
+from conformance.schema.validate import RULE_FIELD
 from conformance.spec.diagnostics import Location
-
-# JSON Schema keyword of a negative case's target -> the spec field that declared the rule.
-RULE_FIELD = {
-    "enum": "enum",
-    "minimum": "minimum",
-    "maximum": "maximum",
-    "maxLength": "max_length",
-    "minLength": "min_length",
-    "minItems": "min_items",
-    "maxItems": "max_items",
-    "uniqueItems": "unique_items",
-    "type": "type",
-    "required": "required",
-    "anyOf": "required",
-    "additionalProperties": "closed",
-    "oneOf": "exactly_one_of",
-    "pattern": "format",
-}
 
 
 def declared_at(case: Case) -> Location:

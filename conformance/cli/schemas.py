@@ -35,13 +35,8 @@ def run(args: argparse.Namespace) -> int:
         if stale.fresh:
             print(f"schemas are up to date ({out})")
             return EXIT_OK
-        for label, names in (
-            ("missing", stale.missing),
-            ("stale", stale.changed),
-            ("not generated", stale.extra),
-        ):
-            for name in names:
-                print(f"{label}: {out / name}", file=sys.stderr)
+        for line in stale.lines(out):
+            print(line, file=sys.stderr)
         print("run `conformance schemas` and commit the result", file=sys.stderr)
         return EXIT_FINDINGS
     changed = write_schemas(spec, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance.docs.render import render_pages
-from conformance.schema.emit import Staleness
+from conformance.generated import Staleness, compare_tree, write_tree
 from conformance.spec.model import Spec
 
 MARKER = "Generated from specs/ by `conformance docs`"
@@ -23,12 +23,6 @@ def doc_files(spec: Spec) -> dict[str, str]:
     return render_pages(spec)
 
 
-def _existing(out: Path) -> set[str]:
-    if not out.is_dir():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob(f"*{SUFFIX}") if p.is_file()}
-
-
 def _generated(path: Path) -> bool:
     try:
         head = path.read_text(encoding="utf-8")[:400]
@@ -38,14 +32,7 @@ def _generated(path: Path) -> bool:
 
 
 def check_docs(spec: Spec, out: Path) -> Staleness:
-    files = doc_files(spec)
-    existing = _existing(out)
-    missing = sorted(p for p in files if p not in existing)
-    changed = sorted(
-        p for p in files if p in existing and (out / p).read_text(encoding="utf-8") != files[p]
-    )
-    extra = sorted(p for p in existing if p not in files)
-    return Staleness(tuple(missing), tuple(changed), tuple(extra))
+    return compare_tree(doc_files(spec), out, SUFFIX)
 
 
 def write_docs(spec: Spec, out: Path) -> tuple[list[str], list[str]]:
@@ -53,24 +40,4 @@ def write_docs(spec: Spec, out: Path) -> tuple[list[str], list[str]]:
 
     Returns (changed paths, extra pages left alone because they were not generated).
     """
-    files = doc_files(spec)
-    changed: list[str] = []
-    kept: list[str] = []
-    for rel, text in files.items():
-        target = out / rel
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        changed.append(rel)
-    for rel in sorted(_existing(out) - set(files)):
-        if _generated(out / rel):
-            (out / rel).unlink()
-            changed.append(rel)
-        else:
-            kept.append(rel)
-    if out.is_dir():
-        for directory in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
-            if not any(directory.iterdir()):
-                directory.rmdir()
-    return changed, kept
+    return write_tree(doc_files(spec), out, SUFFIX, removable=_generated)

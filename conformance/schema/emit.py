@@ -7,10 +7,10 @@ tools read (format fixed in DESIGN.md): one entry per provider x model x operati
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance.generated import Staleness, compare_tree, write_tree
 from conformance.schema.build import error_schema, request_schema, response_schema
 from conformance.spec.meta_schema import meta_schema
 from conformance.spec.model import Spec
@@ -57,49 +57,11 @@ def schema_files(spec: Spec) -> dict[str, str]:
     return files
 
 
-@dataclass(frozen=True)
-class Staleness:
-    missing: tuple[str, ...]
-    changed: tuple[str, ...]
-    extra: tuple[str, ...]
-
-    @property
-    def fresh(self) -> bool:
-        return not (self.missing or self.changed or self.extra)
-
-
-def _existing(out: Path) -> set[str]:
-    if not out.is_dir():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*.json") if p.is_file()}
-
-
 def check_schemas(spec: Spec, out: Path) -> Staleness:
-    files = schema_files(spec)
-    existing = _existing(out)
-    missing = sorted(p for p in files if p not in existing)
-    changed = sorted(
-        p for p in files if p in existing and (out / p).read_text(encoding="utf-8") != files[p]
-    )
-    extra = sorted(p for p in existing if p not in files)
-    return Staleness(tuple(missing), tuple(changed), tuple(extra))
+    return compare_tree(schema_files(spec), out, ".json")
 
 
 def write_schemas(spec: Spec, out: Path) -> list[str]:
-    """Write every file (only those whose bytes changed) and remove stale ones; returns changes."""
-    files = schema_files(spec)
-    changed: list[str] = []
-    for rel, text in files.items():
-        target = out / rel
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        changed.append(rel)
-    for rel in sorted(_existing(out) - set(files)):
-        (out / rel).unlink()
-        changed.append(rel)
-    for directory in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
-        if not any(directory.iterdir()):
-            directory.rmdir()
+    """Write every file whose bytes changed and remove stale ones; returns the changes."""
+    changed, _ = write_tree(schema_files(spec), out, ".json")
     return changed

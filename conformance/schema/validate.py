@@ -21,7 +21,7 @@ from conformance.spec.model import Model, Operation, Provider
 SchemaKind = Literal["request", "response", "error"]
 
 # JSON Schema keyword -> the spec field that declares the rule.
-_RULE_FIELD = {
+RULE_FIELD = {
     "enum": "enum",
     "const": "enum",
     "minimum": "minimum",
@@ -109,7 +109,7 @@ class SchemaValidator:
             if extra:
                 pointer = f"{pointer}/{extra[0]}"
         param = self._params.get(name) if isinstance(name, str) else None
-        location = param.rule_location(_RULE_FIELD.get(rule, rule)) if param else None
+        location = param.rule_location(RULE_FIELD.get(rule, rule)) if param else None
         return Violation(
             pointer, rule, _short(error.message), name if isinstance(name, str) else None, location
         )
