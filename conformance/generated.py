@@ -26,8 +26,11 @@ class Staleness:
         """One line per problem, e.g. `stale: schemas/tokaify/error.json`."""
         return [
             f"{label}: {out / name}"
-            for label, names in (("missing", self.missing), ("stale", self.changed),
-                                 ("not generated", self.extra))
+            for label, names in (
+                ("missing", self.missing),
+                ("stale", self.changed),
+                ("not generated", self.extra),
+            )
             for name in names
         ]
 
