@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import _SPEC, Outcome, entry_cases, generate, lookup
+from relay_testkit import SPEC, Outcome, entry_cases, generate, lookup
 from starlette.testclient import TestClient
 
 from conformance.images import inspect_image, sniff_mime
@@ -79,7 +79,7 @@ def test_defaults_answer_in_native_shape_with_documented_images(
 def _ratio_tier_cases() -> list[Any]:
     cases = []
     for provider_id, model_id, operation in (c.values for c in entry_cases()):
-        _, _, op = lookup(_SPEC, provider_id, model_id, operation)
+        _, _, op = lookup(SPEC, provider_id, model_id, operation)
         ratios = op.by_concept("aspect_ratio")
         sizes = op.by_concept("image_size")
         for ratio in ratios.enum if ratios and ratios.enum else ("1:1",):

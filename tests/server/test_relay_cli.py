@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, lookup
+from relay_testkit import ROOT, lookup
 
 from conformance.cli.common import UsageError
 from conformance.cli.main import build_parser

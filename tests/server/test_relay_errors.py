@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import _SPEC, KEY, auth, entry_cases, lookup
+from relay_testkit import KEY, SPEC, auth, entry_cases, lookup
 from starlette.testclient import TestClient
 
 from conformance.schema.validate import validator_for
@@ -24,7 +24,7 @@ def envelope_ok(provider: Provider, model: Model, op: Operation, response: Any) 
 
 
 def provider_cases() -> list[Any]:
-    return [pytest.param(p.id, id=p.id) for p in _SPEC.providers]
+    return [pytest.param(p.id, id=p.id) for p in SPEC.providers]
 
 
 def first_entry(spec: Spec, provider_id: str) -> tuple[Provider, Model, Operation]:

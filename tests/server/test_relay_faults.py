@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import auth, generate, lookup
+from relay_testkit import auth, generate, lookup
 from starlette.testclient import TestClient
 
 from conformance.images import decode_base64_strict, inspect_image, sniff_mime

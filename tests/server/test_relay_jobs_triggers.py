@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import auth, generate, lookup
+from relay_testkit import auth, generate, lookup
 from starlette.testclient import TestClient
 
 from conformance import triggers

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import _SPEC, auth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from relay_testkit import SPEC, auth
 from starlette.testclient import TestClient
 
 from conformance.server import RelayOptions, create_app
@@ -25,11 +25,11 @@ JSON = st.recursive(
     max_leaves=20,
 )
 
-ENTRIES = [(p, m, o) for p in _SPEC.providers for m in p.models for o in m.entry_operations]
+ENTRIES = [(p, m, o) for p in SPEC.providers for m in p.models for o in m.entry_operations]
 LABELS = [f"{p.id}/{m.id}/{o.name}" for p, m, o in ENTRIES]
-CLEAN = TestClient(create_app(_SPEC, RelayOptions()), raise_server_exceptions=False)
+CLEAN = TestClient(create_app(SPEC, RelayOptions()), raise_server_exceptions=False)
 LENIENT = TestClient(
-    create_app(_SPEC, RelayOptions(faults=frozenset({"accept-invalid"}))),
+    create_app(SPEC, RelayOptions(faults=frozenset({"accept-invalid"}))),
     raise_server_exceptions=False,
 )
 

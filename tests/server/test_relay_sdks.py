@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from conftest import KEY
+from relay_testkit import KEY
 
 from conformance.images import inspect_image
 from conformance.server import RelayOptions, create_app
