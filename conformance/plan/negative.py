@@ -2,9 +2,10 @@
 
 A constraint is only worth a request when the request breaks it alone: otherwise a relay that
 rejects the request for another reason would pass for the wrong one. So every candidate is checked
-against the generated request schema and kept only when its violations are exactly the targeted
-rule at the targeted pointer; the rest are returned as `unplanned` with the reason, so the plan
-can say what it could not isolate instead of dropping it silently.
+against the generated request schema and kept only when it breaks the targeted rule at the
+targeted pointer and nothing outside that parameter's own subtree (emptying `contents` also breaks
+the "some part holds text" rule declared inside it); the rest are returned as `unplanned` with
+the reason, so the plan can say what it could not isolate instead of dropping it silently.
 """
 
 from __future__ import annotations
@@ -204,7 +205,9 @@ def negatives(
             found = validator.violations(candidate)
             if rule == "required" and len(param.property_names) > 1:
                 rule = "anyOf"
-            if found and all(v.rule == rule and v.pointer == pointer for v in found):
+            if any(v.rule == rule and v.pointer == pointer for v in found) and all(
+                _within(operation, param, v.parameter) for v in found
+            ):
                 planned.append(Negative(Target(param.name, rule, pointer), candidate, description))
             else:
                 why = "; ".join(sorted({f"{v.rule} at {v.pointer or '/'}" for v in found}))
@@ -275,6 +278,15 @@ def _build(
     if rule == "enum" and param.items_enum:
         pointer = _pointer([*concrete, 0])
     return _set(out, concrete, copy.deepcopy(value)), pointer
+
+
+def _within(operation: Operation, param: Parameter, blamed: str | None) -> bool:
+    """Whether a violation belongs to `param` or to a rule inside it.
+
+    Emptying `contents` necessarily also breaks "some part holds text", a rule declared inside
+    it: that is still one constraint broken, not two."""
+    other = operation.parameter(blamed) if blamed else None
+    return other is not None and other.path[: len(param.path)] == param.path
 
 
 def _alias_group(operation: Operation, param: Parameter, name: str) -> tuple[str, ...]:

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from conformance.plan.bodies import base_body
+from conformance.plan.negative import negatives
 from conformance.plan.strategies import request_strategy
 from conformance.schema.build import request_schema
-from conformance.schema.samples import constraint_breaks, minimal_body
 from conformance.schema.validate import validator_for
 from conformance.spec.model import Model, Operation, Provider, Spec
 from conformance.spec.resolve import load_spec
@@ -57,10 +58,10 @@ def test_generated_requests_validate(
 
 
 @pytest.mark.parametrize(("provider", "model", "operation"), BODY_OPERATIONS, ids=IDS)
-def test_minimal_body_is_valid(provider: Provider, model: Model, operation: Operation) -> None:
+def test_base_body_is_valid(provider: Provider, model: Model, operation: Operation) -> None:
     validator = validator_for(provider, model, operation, "request")
     assert validator is not None
-    assert validator.violations(minimal_body(operation)) == []
+    assert validator.violations(base_body(model, operation)) == []
 
 
 @pytest.mark.parametrize(("provider", "model", "operation"), BODY_OPERATIONS, ids=IDS)
@@ -69,36 +70,56 @@ def test_each_enforced_constraint_broken_alone_is_rejected(
 ) -> None:
     validator = validator_for(provider, model, operation, "request")
     assert validator is not None
-    params = {p.name: p for p in operation.parameters}
-    breaks = list(constraint_breaks(operation))
-    assert breaks, "an operation with a body has constraints"
-    for broken in breaks:
-        violations = validator.violations(broken.body)
-        assert violations, f"not rejected: {broken.description}"
-        assert broken.parameter.name in {v.parameter for v in violations}, broken.description
-        target = broken.parameter.path
+    planned, unplanned = negatives(provider, model, operation)
+    assert unplanned == [], "every enforced constraint can be broken alone"
+    assert planned
+    for negative in planned:
+        target = operation.parameter(negative.target.parameter)
+        assert target is not None
+        violations = validator.violations(negative.body)
+        assert any(
+            v.rule == negative.target.rule and v.pointer == negative.target.pointer
+            for v in violations
+        ), negative.description
         for v in violations:
-            blamed = params.get(v.parameter or "")
-            assert blamed is not None and blamed.path[: len(target)] == target, (
-                f"{broken.description}: also broke {v.render()}"
+            blamed = operation.parameter(v.parameter or "")
+            assert blamed is not None and blamed.path[: len(target.path)] == target.path, (
+                f"{negative.description}: also broke {v.render()}"
             )
             assert v.spec_location is not None and v.spec_location.file.startswith("specs/")
 
 
 def test_every_enforced_rule_kind_is_exercised(spec: Spec) -> None:
-    rules = {b.rule for _, _, o in spec.iter_operations() for b in constraint_breaks(o)}
+    rules = {n.target.rule for p, m, o in spec.iter_operations() for n in negatives(p, m, o)[0]}
     assert rules >= {
         "required",
         "type",
         "enum",
         "minimum",
         "maximum",
-        "max_length",
-        "min_length",
-        "min_items",
-        "max_items",
-        "closed",
+        "maxLength",
+        "minLength",
+        "minItems",
+        "maxItems",
+        "additionalProperties",
+        "oneOf",
+        "pattern",
     }
+
+
+def test_every_constrained_parameter_has_a_negative(spec: Spec) -> None:
+    for provider, model, operation in spec.iter_operations():
+        targeted = {n.target.parameter for n in negatives(provider, model, operation)[0]}
+        for param in operation.body_parameters:
+            constrained = param.enforcement == "enforced" and (
+                param.enum
+                or param.minimum is not None
+                or param.maximum is not None
+                or param.closed
+                or (param.required and param.required_in == "each")
+            )
+            if constrained and param.path:
+                assert param.name in targeted, (provider.id, model.id, param.name)
 
 
 def test_advisory_and_channel_dependent_values_are_not_rejected(spec: Spec) -> None:
@@ -109,7 +130,7 @@ def test_advisory_and_channel_dependent_values_are_not_rejected(spec: Spec) -> N
     operation = model.operations[0]
     validator = validator_for(provider, model, operation, "request")
     assert validator is not None
-    body = minimal_body(operation) or {}
+    body = base_body(model, operation) or {}
     body["parameters"] = {"imageSize": "2K"}
     body["instances"][0]["prompt"] = "word " * 2000
     assert validator.violations(body) == []

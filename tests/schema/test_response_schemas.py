@@ -9,13 +9,18 @@ from typing import Any
 
 import pytest
 
-from conformance.schema.samples import TINY_PNG_BASE64 as PNG
 from conformance.schema.validate import SchemaValidator, foreign_shape, validator_for
 from conformance.spec.model import Spec
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM_SAMPLES = REPO.parent / "shared" / "upstream-samples"
 
+
+# A 1x1 PNG.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
 
 # Which covered operation (or error envelope) each published sample belongs to.
 SAMPLES = {
