@@ -2,7 +2,9 @@
 
 Concurrency is an asyncio semaphore around each case (its request, job polls and image fetches),
 so `--concurrency N` bounds cases in flight. Checks run as soon as a case's exchange is complete,
-and a progress callback sees each result as it lands.
+and a progress callback sees each result as it lands. Checks of large answers (multi-MB images:
+base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
+cases; small answers are judged inline, where a thread hand-off would cost more than the checks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from conformance.checks import run_checks
 from conformance.checks.registry import Finding
+from conformance.exchange import Exchange
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
@@ -21,6 +24,16 @@ from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
 
 Progress = Callable[[CaseResult], None]
+
+#: Cases whose answer bodies (response, job polls, image fetches) total at most this many bytes
+#: are checked on the event loop; larger ones in a worker thread.
+INLINE_CHECK_BYTES = 256 * 1024
+
+
+def _answer_bytes(exchange: Exchange) -> int:
+    own = len(exchange.response.body) if exchange.response is not None else 0
+    nested = (*exchange.polls, *exchange.fetches)
+    return own + sum(_answer_bytes(e) for e in nested)
 
 
 def skipped(case: Case, reason: str) -> CaseResult:
@@ -42,7 +55,10 @@ async def execute(
     async def one(case: Case) -> CaseResult:
         async with gate:
             exchange = await perform(transports[case.provider.id], case, flow)
-        findings = await asyncio.to_thread(run_checks, case, exchange)
+        if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
+            findings = run_checks(case, exchange)
+        else:
+            findings = await asyncio.to_thread(run_checks, case, exchange)
         result = CaseResult(case, exchange, tuple(findings))
         if progress is not None:
             progress(result)
