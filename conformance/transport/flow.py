@@ -3,12 +3,15 @@
 Async job operations (`operation.job`) are polled through the same transport until a terminal
 state or the job timeout; images answered as URLs are fetched through the same transport (with
 no key: image hosts are not the API) so that checks see their bytes. Fetches are cached by URL.
+A replay knows how many polls each case made when it was recorded: `poll_limit` stops polling
+there, since a recorded job has no clock to run out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from conformance.checks.common import find, image_urls, json_of
@@ -23,6 +26,8 @@ class FlowOptions:
     job_timeout: float = 600.0
     fetch_images: bool = True
     cache: dict[str, Exchange] = field(default_factory=dict)
+    #: Polls after which a case stops polling (None: poll until terminal or the job timeout).
+    poll_limit: Callable[[Case], int | None] | None = None
 
 
 async def _poll(
@@ -47,6 +52,9 @@ async def _poll(
         states = find(json_of(step.response), job.status_pointer)
         if states and states[0][1] in job.terminal:
             terminal = True
+            break
+        limit = options.poll_limit(case) if options.poll_limit is not None else None
+        if limit is not None and len(polls) >= limit:
             break
         if time.monotonic() + options.poll_interval > deadline:
             break
