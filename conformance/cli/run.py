@@ -1,8 +1,11 @@
 """`conformance run`: plan cases from the specs, send them, judge every answer, report.
 
 The default target is the built-in reference relay, in-process and offline; `--base-url URL
---provider P` targets a live service with the key read from an environment variable. Exit 0 when
-no check failed, 1 when any did, 2 for usage or spec errors.
+--provider P` targets a live service with the key read from an environment variable.
+`--record DIR` writes every HTTP exchange of the run into cassettes (keys scrubbed, images
+slimmed); `--replay DIR` runs the recorded plan again from them, with no network. Exit 0 when
+no check failed, 1 when any did (or a replay found cases that need re-recording), 2 for usage,
+spec or cassette errors.
 """
 
 from __future__ import annotations
@@ -15,8 +18,27 @@ from typing import Any
 
 from rich.console import Console
 
+from conformance.cassettes import (
+    CassetteError,
+    PlanSettings,
+    Replaying,
+    SecretLeak,
+    Selection,
+    Store,
+    blocked,
+    load_manifests,
+    replay_plan,
+)
 from conformance.checks import REGISTRY
-from conformance.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, load_or_report
+from conformance.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    default_specs_dir,
+    load_or_report,
+)
+from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
@@ -70,11 +92,12 @@ def register(sub: Any) -> None:
     plan_group.add_argument(
         "--max-examples",
         type=int,
-        default=3,
         metavar="N",
-        help="hypothesis examples per operation (default 3)",
+        help="hypothesis examples per operation (default 3; a replay uses the recording's)",
     )
-    plan_group.add_argument("--seed", type=int, default=0, help="exploration seed (default 0)")
+    plan_group.add_argument(
+        "--seed", type=int, help="exploration seed (default 0; a replay uses the recording's)"
+    )
     plan_group.add_argument(
         "--max-requests",
         type=int,
@@ -133,6 +156,24 @@ def register(sub: Any) -> None:
         help="relay only: inject a named fault (repeatable)",
     )
     send.add_argument("--latency", metavar="S[-S]", help="relay only: answer latency")
+    tape = p.add_argument_group("cassettes")
+    tape.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="record every HTTP exchange into DIR (keys scrubbed, images slimmed)",
+    )
+    tape.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="replay the recording in DIR: same plan, same checks, no network",
+    )
+    tape.add_argument(
+        "--block-network",
+        action="store_true",
+        help="fail any attempt to open a network connection (CI replays)",
+    )
     out = p.add_argument_group("reports")
     out.add_argument("--json", type=Path, metavar="FILE", help="every case and finding")
     out.add_argument("--junit", type=Path, metavar="FILE", help="JUnit XML")
@@ -182,6 +223,7 @@ def _validate(spec: Spec, args: argparse.Namespace) -> TargetOptions:
         if value is not None and value < 0:
             raise UsageError(f"{name} must be >= 0, not {value}")
     latency = None
+    _validate_cassettes(args)
     if args.base_url is not None:
         if len(args.provider) != 1:
             raise UsageError("--base-url needs exactly one --provider (whose API it serves)")
@@ -217,29 +259,76 @@ def _validate(spec: Spec, args: argparse.Namespace) -> TargetOptions:
     )
 
 
+#: Options a replay takes from the recording: giving them is a mistake worth saying so.
+_RECORDED = (
+    ("--base-url", "base_url"),
+    ("--api-key-env", "api_key_env"),
+    ("--fault", "fault"),
+    ("--latency", "latency"),
+    ("--max-requests", "max_requests"),
+    ("--max-images", "max_images"),
+    ("--include-retired", "include_retired"),
+)
+
+
+def _validate_cassettes(args: argparse.Namespace) -> None:
+    if args.record is not None and args.replay is not None:
+        raise UsageError("--record and --replay exclude each other")
+    if args.block_network and args.base_url is not None:
+        raise UsageError("--block-network cannot reach a --base-url target")
+    if args.replay is None:
+        return
+    given = [flag for flag, name in _RECORDED if getattr(args, name)]
+    if given:
+        raise UsageError(
+            f"{', '.join(given)} cannot be used with --replay: the recording decides "
+            "(target, faults, budget and lifecycle are replayed as recorded)"
+        )
+
+
 def _base_urls(spec: Spec, target: TargetOptions) -> dict[str, str]:
     if target.base_url:
         return {p.id: target.base_url.rstrip("/") for p in spec.providers}
     return {p.id: f"{RELAY_ORIGIN}/{p.id}" for p in spec.providers}
 
 
+def _flow(args: argparse.Namespace, live: bool) -> FlowOptions:
+    return FlowOptions(
+        poll_interval=args.poll_interval or (2.0 if live else RELAY_POLL_INTERVAL),
+        job_timeout=args.job_timeout or (600.0 if live else RELAY_JOB_TIMEOUT),
+    )
+
+
 async def _execute(
     spec: Spec, the_plan: Plan, args: argparse.Namespace, target: TargetOptions, console: Console
 ) -> RunResult:
     live = target.live
-    flow = FlowOptions(
-        poll_interval=args.poll_interval or (2.0 if live else RELAY_POLL_INTERVAL),
-        job_timeout=args.job_timeout or (600.0 if live else RELAY_JOB_TIMEOUT),
-    )
+    flow = _flow(args, live)
+    budget = Budget(args.max_requests, args.max_images)
     providers = sorted({c.provider.id for c in the_plan.cases})
     try:
-        async with open_transports(spec, providers, target) as transports:
-            with progress_bar(console, len(the_plan.cases)) as advance:
+        with progress_bar(console, len(the_plan.cases)) as advance:
+            if args.record is not None:
+                settings = PlanSettings(_seed(args), _examples(args), not live)
+                return await record_run(
+                    spec,
+                    Path(args.specs) if args.specs else default_specs_dir(),
+                    the_plan,
+                    settings,
+                    Store(args.record),
+                    target,
+                    RecordOptions(flow, budget, args.concurrency, args.include_retired),
+                    advance,
+                    selection=Selection(
+                        tuple(args.model) or None, tuple(sorted(args.check)) or None
+                    ),
+                )
+            async with open_transports(spec, providers, target) as transports:
                 return await run_plan(
                     the_plan,
                     transports,
                     flow=flow,
-                    budget=Budget(args.max_requests, args.max_images),
+                    budget=budget,
                     concurrency=args.concurrency,
                     live=live,
                     include_retired=args.include_retired,
@@ -248,35 +337,57 @@ async def _execute(
                 )
     except MissingKey as exc:
         raise UsageError(str(exc)) from None
+    except (CassetteError, SecretLeak, OSError) as exc:
+        raise UsageError(f"cannot record into {args.record}: {exc}") from None
 
 
-def run(args: argparse.Namespace) -> int:
-    spec = load_or_report(args)
-    if spec is None:
-        return EXIT_USAGE
-    target = _validate(spec, args)
-    options = PlanOptions(
-        providers=tuple(args.provider),
-        models=tuple(args.model),
-        checks=tuple(args.check),
-        max_examples=args.max_examples,
-        seed=args.seed,
-        triggers=not target.live,
-    )
-    the_plan = plan(spec, options)
-    console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+def _seed(args: argparse.Namespace) -> int:
+    return 0 if args.seed is None else int(args.seed)
+
+
+def _examples(args: argparse.Namespace) -> int:
+    return 3 if args.max_examples is None else int(args.max_examples)
+
+
+def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
+    store = Store(args.replay)
+    try:
+        manifests = load_manifests(store, tuple(args.provider))
+        for manifest in manifests.values():
+            for flag, given, recorded in (
+                ("--seed", args.seed, manifest.plan.seed),
+                ("--max-examples", args.max_examples, manifest.plan.max_examples),
+            ):
+                if given is not None and given != recorded:
+                    raise UsageError(
+                        f"{store.root}/{manifest.provider} was recorded with {flag} {recorded}"
+                    )
+        the_plan = replay_plan(spec, manifests, tuple(args.model), tuple(args.check))
+        if not the_plan.cases:
+            raise UsageError("the selection plans no cases")
+        replaying = Replaying(store, spec, the_plan, manifests)
+    except CassetteError as exc:
+        raise UsageError(str(exc)) from None
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
-        return EXIT_OK
-    if not the_plan.cases:
-        raise UsageError("the selection plans no cases")
-    result = asyncio.run(_execute(spec, the_plan, args, target, console))
-    print_summary(console, result, _base_urls(spec, target))
-    if not target.live and result.failed:
-        console.print(
-            "(reproduce against `conformance serve` with the same --fault, the key "
-            "variable set to test-key and the URL's host replaced by the server's)"
+        print_stale(console, replaying, store.root)
+        return EXIT_FINDINGS if replaying.stale else EXIT_OK
+    with progress_bar(console, len(the_plan.cases)) as advance:
+        result = asyncio.run(
+            replay_run(
+                replaying,
+                concurrency=args.concurrency,
+                block_network=args.block_network,
+                progress=advance,
+            )
         )
+    print_summary(console, result, replaying.base_urls())
+    print_stale(console, replaying, store.root)
+    _write_reports(args, result)
+    return EXIT_FINDINGS if result.failed or replaying.stale else EXIT_OK
+
+
+def _write_reports(args: argparse.Namespace, result: RunResult) -> None:
     for path, writer in (
         (args.json, write_json),
         (args.junit, write_junit),
@@ -287,4 +398,44 @@ def run(args: argparse.Namespace) -> int:
                 writer(result, path)
             except OSError as exc:
                 raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = load_or_report(args)
+    if spec is None:
+        return EXIT_USAGE
+    target = _validate(spec, args)
+    console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    if args.replay is not None:
+        return _replay(spec, args, console)
+    options = PlanOptions(
+        providers=tuple(args.provider),
+        models=tuple(args.model),
+        checks=tuple(args.check),
+        max_examples=_examples(args),
+        seed=_seed(args),
+        triggers=not target.live,
+    )
+    the_plan = plan(spec, options)
+    if args.dry_run:
+        print_plan(console, the_plan, verbose=args.verbose)
+        return EXIT_OK
+    if not the_plan.cases:
+        raise UsageError("the selection plans no cases")
+    if args.block_network:
+        with blocked():
+            result = asyncio.run(_execute(spec, the_plan, args, target, console))
+    else:
+        result = asyncio.run(_execute(spec, the_plan, args, target, console))
+    print_summary(console, result, _base_urls(spec, target))
+    if not target.live and result.failed:
+        console.print(
+            "(reproduce against `conformance serve` with the same --fault, the key "
+            "variable set to test-key and the URL's host replaced by the server's)"
+        )
+    if args.record is not None:
+        console.print(
+            f"recorded into {args.record} (replay: conformance run --replay {args.record})"
+        )
+    _write_reports(args, result)
     return EXIT_FINDINGS if result.failed else EXIT_OK
