@@ -1,9 +1,10 @@
 """What one case produced on the wire: the request sent, the answer, retries, polls and fetches.
 
-This is the boundary between I/O and judgement: transports build exchanges, checks read them,
-cassettes store them. It sits low in the layering (next to the plan's `Request`) so that checks
-can read exchanges without importing any transport. Nothing here ever holds a secret: requests
-carry an auth slot, and transports redact the key from answers before building an exchange.
+This is the boundary between I/O and judgement: transports build exchanges (from the network,
+the in-process relay, or cassettes replaying the HTTP underneath), checks read them. It sits low
+in the layering (next to the plan's `Request`) so that checks can read exchanges without
+importing any transport. Nothing here ever holds a secret: requests carry an auth slot, and
+transports redact the key from answers before building an exchange.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from conformance.plan.case import AuthSlot, Request
+from conformance.plan.case import Request
 
 
 @dataclass(frozen=True)
@@ -112,41 +113,3 @@ class Exchange:
             "job_terminal": self.job_terminal,
             "notes": list(self.notes),
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Exchange:
-        """Inverse of `as_dict()` (with bodies): how a cassette turns records back into answers."""
-        req = data["request"]
-        auth = req.get("auth") or {}
-        request = Request(
-            req["method"],
-            req["path"],
-            req.get("body"),
-            tuple(tuple(h) for h in req.get("headers", [])),
-            tuple(tuple(q) for q in req.get("query", [])),
-            AuthSlot(auth.get("mode", "valid"), auth.get("kind"), auth.get("name")),
-            req.get("url"),
-        )
-        raw = data.get("response")
-        response = None
-        if raw is not None:
-            response = Response(
-                raw["status"],
-                tuple(tuple(h) for h in raw["headers"]),
-                base64.b64decode(raw.get("body_b64") or ""),
-                raw.get("elapsed", 0),
-            )
-        return cls(
-            request,
-            data["url"],
-            response,
-            data.get("error"),
-            tuple(
-                Retry(r["status"], r["wait"], r.get("retry_after")) for r in data.get("retries", [])
-            ),
-            data.get("elapsed", 0.0),
-            tuple(cls.from_dict(p) for p in data.get("polls", [])),
-            tuple(cls.from_dict(f) for f in data.get("fetches", [])),
-            data.get("job_terminal"),
-            tuple(data.get("notes", [])),
-        )

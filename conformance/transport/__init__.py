@@ -1,10 +1,10 @@
-"""Transports: send a planned request, return an `Exchange` (live httpx, in-process ASGI relay,
-recorded replay), plus redaction and curl rendering that never show a key."""
+"""Transports: send a planned request, return an `Exchange` (live httpx, in-process ASGI relay;
+replays from cassettes are `conformance.cassettes`), plus redaction and curl rendering that never
+show a key."""
 
 from conformance.exchange import Exchange, Response, Retry
 from conformance.transport.base import HttpxTransport, RateLimiter, Transport
 from conformance.transport.flow import FlowOptions, perform
-from conformance.transport.recording import Recorder, Replay
 from conformance.transport.redaction import Redactor, to_curl
 
 __all__ = [
@@ -12,9 +12,7 @@ __all__ = [
     "FlowOptions",
     "HttpxTransport",
     "RateLimiter",
-    "Recorder",
     "Redactor",
-    "Replay",
     "Response",
     "Retry",
     "Transport",

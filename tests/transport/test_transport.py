@@ -1,4 +1,4 @@
-"""Transport: key injection per slot, retries honouring Retry-After, redaction, record/replay."""
+"""Transport: key injection per slot, retries honouring Retry-After, redaction, rate limits."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import secrets
 
 import httpx
 
-from conformance.exchange import Exchange
 from conformance.plan.case import WRONG_KEY, AuthSlot, Request
 from conformance.transport.base import HttpxTransport, RateLimiter, retry_after
-from conformance.transport.recording import Recorder, Replay
 from conformance.transport.redaction import to_curl
 
 
@@ -103,20 +101,6 @@ def test_transport_errors_are_values() -> None:
 
     ex = asyncio.run(_transport(httpx.MockTransport(handler)).send(Request("GET", "/x")))
     assert ex.response is None and ex.error and "ConnectError" in ex.error
-
-
-def test_record_then_replay_round_trips() -> None:
-    t = _transport(httpx.MockTransport(lambda r: httpx.Response(200, json={"n": 1})))
-    recorder = Recorder(t)
-    request = Request("POST", "/gen", {"b": [1, 2]})
-    original = asyncio.run(recorder.send(request))
-    restored = [Exchange.from_dict(e.as_dict()) for e in recorder.exchanges]
-    replayed = asyncio.run(Replay(restored).send(Request("POST", "/gen", {"b": [1, 2]})))
-    assert replayed.response is not None and original.response is not None
-    assert replayed.response.body == original.response.body
-    assert replayed.response.headers == original.response.headers
-    missing = asyncio.run(Replay(restored).send(Request("POST", "/other")))
-    assert missing.response is None and missing.error
 
 
 def test_rate_limiter_spaces_requests() -> None:
