@@ -5,6 +5,9 @@ provider x model x operation x check family. Families over valid requests run a 
 `@given` over the request strategy (a failure is shrunk to a minimal request); the auth, error
 envelope and defaults families replay the planned auth, negative and default cases. Items are
 collected the same way on every worker, so `-n auto` (pytest-xdist) spreads them.
+
+With pytest-recording's `--record-mode` the items run from cassettes instead
+(`--conformance-cassettes DIR`, default `cassettes/`): see `recorded.py`.
 """
 
 from __future__ import annotations
@@ -75,16 +78,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="in-process relay only: inject a named fault",
     )
     group.addoption("--conformance-specs", metavar="DIR", help="spec tree (default ./specs)")
+    group.addoption(
+        "--conformance-cassettes",
+        metavar="DIR",
+        help="cassettes for pytest-recording's --record-mode (default: <rootdir>/cassettes)",
+    )
+
+
+def record_mode(config: pytest.Config) -> str | None:
+    """pytest-recording's `--record-mode` when given: the items then run from cassettes."""
+    try:
+        mode = config.getoption("record_mode")
+    except ValueError:  # pytest-recording is not installed
+        return None
+    return mode if isinstance(mode, str) else None
+
+
+def _specs_root(config: pytest.Config) -> Path:
+    from conformance.cli.common import default_specs_dir
+
+    root = config.getoption("conformance_specs")
+    return Path(root) if root else default_specs_dir()
 
 
 def _spec(config: pytest.Config) -> Spec:
     cached = getattr(config, "_conformance_spec", None)
     if cached is None:
-        from conformance.cli.common import default_specs_dir
         from conformance.spec.resolve import load_spec
 
-        root = config.getoption("conformance_specs")
-        cached = load_spec(Path(root) if root else default_specs_dir())
+        cached = load_spec(_specs_root(config))
         config._conformance_spec = cached  # type: ignore[attr-defined]
     return cached
 
@@ -161,12 +183,36 @@ class ConformanceItem(pytest.Item):
             checks,
         )
 
+    def _run_recorded(self, mode: str) -> None:
+        """Judge this item's findings on the provider's run from cassettes."""
+        from conformance.pytest_plugin.recorded import provider_run
+
+        done = provider_run(
+            self.config, _spec(self.config), self.provider.id, mode, _specs_root(self.config)
+        )
+        if isinstance(done, Exception):
+            raise ConformanceFailure(f"{self.name}: cassettes", [str(done)])
+        prefix = f"{self.provider.id}/{self.model.id}/{self.operation.name}/"
+        lines = [
+            f"{case_id}: {finding.render()}"
+            for case_id, result in done.results.items()
+            if case_id.startswith(prefix)
+            for finding in result.findings
+            if finding.check in self.checks and finding.outcome in ("fail", "error")
+        ]
+        if lines:
+            raise ConformanceFailure(f"{self.name} ({done.where})", lines)
+
     def runtest(self) -> None:
         from hypothesis import HealthCheck, given, settings
 
         from conformance.plan.planner import PlanOptions, plan_operation
         from conformance.plan.strategies import request_strategy
 
+        mode = record_mode(self.config)
+        if mode is not None:
+            self._run_recorded(mode)
+            return
         if self.drive == "given":
             examples = int(self.config.getoption("conformance_max_examples"))
 
