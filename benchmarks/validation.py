@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,8 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def build_response() -> bytes:
     predictions = [
-        {"bytesBase64Encoded": make_base64_image(2048, 2048, "png", "realistic", seed=i),
-         "mimeType": "image/png"}
+        {
+            "bytesBase64Encoded": make_base64_image(2048, 2048, "png", "realistic", seed=i),
+            "mimeType": "image/png",
+        }
         for i in range(4)
     ]
     return json.dumps({"predictions": predictions}).encode()
