@@ -67,8 +67,8 @@ def _header(request: Any, name: str) -> str:
 def key_of(request: Any, auth_headers: frozenset[str]) -> RequestKey:
     """The comparison key of a (scrubbed) vcrpy request, computed once and kept on it."""
     cached = getattr(request, "_conformance_key", None)
-    if isinstance(cached, RequestKey):
-        return cached
+    if isinstance(cached, tuple) and cached[0] == auth_headers:
+        return cached[1]  # type: ignore[no-any-return]
     parts = urllib.parse.urlsplit(request.uri)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     key = RequestKey(
@@ -86,7 +86,7 @@ def key_of(request: Any, auth_headers: frozenset[str]) -> RequestKey:
         case=_header(request, CASE_HEADER),
         role=_header(request, ROLE_HEADER),
     )
-    request._conformance_key = key
+    request._conformance_key = (auth_headers, key)
     return key
 
 
@@ -147,12 +147,12 @@ def diff(old: Any, new: Any, pointer: str = "") -> list[str]:
             else:
                 out.extend(diff(old[name], new[name], where))
         return out
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [
-            line
-            for i, (a, b) in enumerate(zip(old, new, strict=True))
-            for line in diff(a, b, f"{pointer}/{i}")
-        ]
+    if isinstance(old, list) and isinstance(new, list):
+        common = min(len(old), len(new))
+        lines = [line for i in range(common) for line in diff(old[i], new[i], f"{pointer}/{i}")]
+        lines += [f"{pointer}/{i}: removed (was {_show(old[i])})" for i in range(common, len(old))]
+        lines += [f"{pointer}/{i}: added {_show(new[i])}" for i in range(common, len(new))]
+        return lines
     if old == new and type(old) is type(new):
         return []
     return [f"{pointer or '/'}: {_show(old)} -> {_show(new)}"]

@@ -85,6 +85,7 @@ class Recording(CassetteSession):
         self._full: dict[str, set[str]] = defaultdict(set)
         for case in full.cases:
             self._full[case.provider.id].add(case.id)
+        self._planned = {case.id for case in full.cases}
         self._providers = sorted({c.provider.id for c in plan.cases})
         self.polls: Counter[str] = Counter()
         self.errors: dict[str, list[RecordedError]] = defaultdict(list)
@@ -156,11 +157,9 @@ class Recording(CassetteSession):
         return exchange
 
     def _keep(self, case_id: str) -> bool:
-        """Whether an interaction already on disk survives this recording."""
-        where = self.locate(case_id)
-        if where is None or case_id in self.index:
-            return False
-        return case_id in self._full[where[0]]
+        """Whether a case's recording already on disk survives: not re-recorded now, and
+        still planned (case ids start with their provider's id, so one set holds them all)."""
+        return case_id not in self.index and case_id in self._planned
 
     def persister(self) -> DirectoryPersister:
         if self.new_episodes:

@@ -165,6 +165,17 @@ class Replaying(CassetteSession):
                 self._errors[case.id].extend(recorded.errors)
         self.stale = stale
         self._stale_by_id = {s.case.id: s for s in stale}
+        planned = {c.id for c in plan.cases}
+        self.obsolete = sorted(
+            cid
+            for provider, manifest in manifests.items()
+            for cid, recorded in manifest.cases.items()
+            if cid not in planned and self._in_selection(plan, provider, recorded.model)
+        )
+
+    @staticmethod
+    def _in_selection(plan: Plan, provider: str, model: str) -> bool:
+        return any(c.provider.id == provider and c.model.id == model for c in plan.cases)
 
     def before_record_response(self, response: dict[str, Any]) -> dict[str, Any]:
         return response  # vcrpy runs it on every loaded answer; a replay records nothing

@@ -196,6 +196,11 @@ async def replay_run(
 def print_stale(console: Console, replaying: Replaying, root: Path) -> None:
     """Which cases need re-recording, why, and the commands that do it."""
     stale: list[Stale] = replaying.stale
+    if replaying.obsolete:
+        console.print(
+            f"\ncassettes: {len(replaying.obsolete)} recorded case(s) are no longer planned "
+            "(the next --record of their model drops them)"
+        )
     if not stale:
         return
     digests = sorted({m.spec_sha256[:12] for m in replaying.manifests.values()})
@@ -204,11 +209,18 @@ def print_stale(console: Console, replaying: Replaying, root: Path) -> None:
         f"(recorded against specs {', '.join(digests)}):"
     )
     for item in stale:
-        console.print(f"  {item.case.id}: {item.reason}", markup=False, highlight=False)
+        console.print(
+            f"  {item.case.id}: {item.reason}", markup=False, highlight=False, soft_wrap=True
+        )
         if item.closest is not None:
-            console.print(f"    closest recorded: {item.closest}", markup=False, highlight=False)
+            console.print(
+                f"    closest recorded: {item.closest}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         for line in item.differences[:6]:
-            console.print(f"    {line}", markup=False, highlight=False)
+            console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
     console.print("re-record with:")
     for provider, model in sorted(needs_rerecording(stale)):
         manifest = replaying.manifests.get(provider)
@@ -216,6 +228,7 @@ def print_stale(console: Console, replaying: Replaying, root: Path) -> None:
             "  " + rerecord_command(root, provider, model, manifest),
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
 
 
