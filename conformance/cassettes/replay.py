@@ -165,6 +165,9 @@ class Replaying(CassetteSession):
                 self._errors[case.id].extend(recorded.errors)
         self.stale = stale
         self._stale_by_id = {s.case.id: s for s in stale}
+        #: Providers the spec has and the recording has not (only noted: a recording of one
+        #: provider is a whole recording).
+        self.missing_providers = sorted({p.id for p in spec.providers} - set(store.providers()))
         planned = {c.id for c in plan.cases}
         self.obsolete = sorted(
             cid

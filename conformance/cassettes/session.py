@@ -17,6 +17,7 @@ request is compared in exactly the form its recording was written in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -117,7 +118,9 @@ class CassetteSession:
         if case is not None and role == REQUEST and case.request.body is not None:
             scrubbed = scrub_body(case.operation, case.request.body)
             if scrubbed != case.request.body:
-                request.body = Request("POST", "", scrubbed).body_json()
+                request.body = json.dumps(
+                    scrubbed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                )
         sweeper = self._sweeper(case)
         if sweeper.values:
             request.uri = sweeper.text(request.uri)
@@ -168,9 +171,13 @@ class CassetteSession:
 
     @contextmanager
     def cassette(self) -> Iterator[Any]:
-        """vcrpy patches httpx for the duration: every HTTP exchange goes through the cassette."""
+        """vcrpy patches httpx for the duration: every HTTP exchange goes through the cassette.
+
+        A run that raises (an interrupted recording) saves nothing: half a re-recording would
+        leave cassettes and manifest disagreeing.
+        """
         config = self.vcr().get_merged_config(
-            path=str(self.store.root), allow_playback_repeats=False
+            path=str(self.store.root), allow_playback_repeats=False, record_on_exception=False
         )
         cassette_class = indexed_cassette_class(self.slots.key_headers | self.slots.secret_headers)
         with cassette_class.use(**config) as cassette:

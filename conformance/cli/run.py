@@ -43,6 +43,7 @@ from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
+from conformance.runner.engine import Progress
 from conformance.spec.model import Spec
 from conformance.transport.asgi import RELAY_ORIGIN
 from conformance.transport.flow import FlowOptions
@@ -309,20 +310,7 @@ async def _execute(
     try:
         with progress_bar(console, len(the_plan.cases)) as advance:
             if args.record is not None:
-                settings = PlanSettings(_seed(args), _examples(args), not live)
-                return await record_run(
-                    spec,
-                    Path(args.specs) if args.specs else default_specs_dir(),
-                    the_plan,
-                    settings,
-                    Store(args.record),
-                    target,
-                    RecordOptions(flow, budget, args.concurrency, args.include_retired),
-                    advance,
-                    selection=Selection(
-                        tuple(args.model) or None, tuple(sorted(args.check)) or None
-                    ),
-                )
+                return await _record(spec, the_plan, args, target, flow, budget, advance)
             async with open_transports(spec, providers, target) as transports:
                 return await run_plan(
                     the_plan,
@@ -337,6 +325,29 @@ async def _execute(
                 )
     except MissingKey as exc:
         raise UsageError(str(exc)) from None
+
+
+async def _record(
+    spec: Spec,
+    the_plan: Plan,
+    args: argparse.Namespace,
+    target: TargetOptions,
+    flow: FlowOptions,
+    budget: Budget,
+    advance: Progress,
+) -> RunResult:
+    try:
+        return await record_run(
+            spec,
+            Path(args.specs) if args.specs else default_specs_dir(),
+            the_plan,
+            PlanSettings(_seed(args), _examples(args), not target.live),
+            Store(args.record),
+            target,
+            RecordOptions(flow, budget, args.concurrency, args.include_retired),
+            advance,
+            selection=Selection(tuple(args.model) or None, tuple(sorted(args.check)) or None),
+        )
     except (CassetteError, SecretLeak, OSError) as exc:
         raise UsageError(f"cannot record into {args.record}: {exc}") from None
 

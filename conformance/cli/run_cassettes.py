@@ -196,6 +196,13 @@ async def replay_run(
 def print_stale(console: Console, replaying: Replaying, root: Path) -> None:
     """Which cases need re-recording, why, and the commands that do it."""
     stale: list[Stale] = replaying.stale
+    if replaying.missing_providers:
+        console.print(
+            f"\ncassettes: no recording of {', '.join(replaying.missing_providers)} in {root}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if replaying.obsolete:
         console.print(
             f"\ncassettes: {len(replaying.obsolete)} recorded case(s) are no longer planned "
