@@ -3,11 +3,32 @@ and against broken ones — without opening a socket; misuse exits 2 with a clea
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import socket
 from pathlib import Path
 
+import httpx
 import pytest
 from cassette_testkit import SMALL, findings, run
+
+from conformance.cassettes import (
+    PlanSettings,
+    Recording,
+    RecordTarget,
+    Replaying,
+    RunSettings,
+    Secrets,
+    Store,
+    load_manifests,
+)
+from conformance.cli.run_cassettes import replay_run
+from conformance.images import make_image
+from conformance.plan.planner import Plan, PlanOptions, plan
+from conformance.runner import RunResult, run_plan
+from conformance.spec.model import Spec
+from conformance.transport.base import HttpxTransport
+from conformance.transport.flow import FlowOptions
 
 
 @pytest.mark.parametrize(
@@ -87,3 +108,65 @@ def test_cassette_usage_errors(
 ) -> None:
     assert run(args)[0] == 2
     assert message in capsys.readouterr().err
+
+
+KEY = "mock-key-0123456789"
+
+
+def test_transport_errors_and_retries_replay_as_recorded(spec: Spec, tmp_path: Path) -> None:
+    """A timeout (which vcrpy cannot record) and a 429-then-200 come back exactly as they were."""
+    full = plan(spec, PlanOptions(providers=("tokaify",), max_examples=0))
+    three = Plan(full.cases[:3], full.coverage)
+    slow, throttled = three.cases[0].request.body_json(), three.cases[1].request.body_json()
+    seen: set[str] = set()
+    png = base64.b64encode(make_image(64, 64, fmt="png")).decode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = request.content.decode()
+        if body == slow:
+            raise httpx.ReadTimeout("too slow", request=request)
+        if body == throttled and body not in seen:
+            seen.add(body)
+            return httpx.Response(429, headers={"Retry-After": "7"}, json={"error": {}})
+        answer = {"predictions": [{"mimeType": "image/png", "bytesBase64Encoded": png}]}
+        return httpx.Response(200, json=answer)
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    secrets = Secrets()
+    secrets.add("K", KEY)
+    store = Store(tmp_path / "c")
+    recording = Recording(
+        store,
+        spec,
+        three,
+        full,
+        target=RecordTarget("mock", "mock", {"tokaify": "http://mock"}, {"tokaify": "K"}),
+        plan_settings=PlanSettings(max_examples=0),
+        run_settings=RunSettings(live=True),
+        secrets={"tokaify": secrets},
+        spec_sha256="0",
+    )
+
+    async def live() -> RunResult:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        transport = HttpxTransport(client, "http://mock", key=KEY, key_env="K", sleep=no_sleep)
+        transports = recording.wrap({"tokaify": transport})
+        with recording.cassette():
+            result = await run_plan(three, transports, flow=FlowOptions())
+        await client.aclose()
+        return result
+
+    recorded = asyncio.run(live())
+    recording.write_manifests({})
+    replaying = Replaying(store, spec, three, load_manifests(store))
+    replayed = asyncio.run(replay_run(replaying, block_network=True))
+    assert replaying.stale == []
+    for a, b in zip(recorded.results, replayed.results, strict=True):
+        assert a.findings == b.findings
+        assert a.exchange is not None and b.exchange is not None
+        assert (a.exchange.error, a.exchange.retries) == (b.exchange.error, b.exchange.retries)
+    first, second = recorded.results[0].exchange, recorded.results[1].exchange
+    assert first is not None and first.error == "timeout after 180 s"
+    assert second is not None and [r.status for r in second.retries] == [429]
