@@ -141,8 +141,16 @@ class Replaying(CassetteSession):
     record_mode = "none"
 
     def __init__(
-        self, store: Store, spec: Spec, plan: Plan, manifests: dict[str, Manifest]
+        self,
+        store: Store,
+        spec: Spec,
+        plan: Plan,
+        manifests: dict[str, Manifest],
+        *,
+        checks_filtered: bool = False,
     ) -> None:
+        """`checks_filtered`: the plan was narrowed by --check, so recorded cases missing from
+        it are not evidence that the spec dropped them."""
         super().__init__(store, spec, plan.cases)
         self.plan = plan
         self.manifests = manifests
@@ -173,7 +181,9 @@ class Replaying(CassetteSession):
             cid
             for provider, manifest in manifests.items()
             for cid, recorded in manifest.cases.items()
-            if cid not in planned and self._in_selection(plan, provider, recorded.model)
+            if not checks_filtered
+            and cid not in planned
+            and self._in_selection(plan, provider, recorded.model)
         )
 
     @staticmethod

@@ -376,7 +376,7 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
         the_plan = replay_plan(spec, manifests, tuple(args.model), tuple(args.check))
         if not the_plan.cases:
             raise UsageError("the selection plans no cases")
-        replaying = Replaying(store, spec, the_plan, manifests)
+        replaying = Replaying(store, spec, the_plan, manifests, checks_filtered=bool(args.check))
     except CassetteError as exc:
         raise UsageError(str(exc)) from None
     if args.dry_run:

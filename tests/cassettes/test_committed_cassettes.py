@@ -60,3 +60,11 @@ def test_replay_matches_the_live_default_run(
     assert len(outcomes) > 600 and replayed["counts"].get("blocked", 0) > 0
     manifests = [json.loads(p.read_text()) for p in CASSETTES.glob("*/manifest.json")]
     assert sum(len(m["cases"]) for m in manifests) == len(outcomes)
+
+
+def test_replay_takes_the_run_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--provider", "google", "--model", "imagen-4.0-generate-001", "--check", "pixel-size"]
+    code, _ = run(["--replay", str(CASSETTES), *args, "--block-network"])
+    out = capsys.readouterr().out
+    assert code == 0 and "0 error" in out and "cases (" in out
+    assert "no longer planned" not in out and "need re-recording" not in out
