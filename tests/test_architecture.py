@@ -8,16 +8,32 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "conformance"
 
 LAYERS = {
-    "spec": 0, "images": 0, "triggers": 0, "generated": 0,
+    "spec": 0,
+    "images": 0,
+    "triggers": 0,
+    "generated": 0,
     "schema": 1,
-    "plan": 2, "exchange": 2, "checks": 2, "docs": 2, "openapi": 2,
-    "transport": 3, "server": 3,
-    "runner": 4, "cassettes": 4,
-    "report": 5, "cli": 5, "pytest_plugin": 5,
+    "plan": 2,
+    "exchange": 2,
+    "checks": 2,
+    "docs": 2,
+    "openapi": 2,
+    "transport": 3,
+    "server": 3,
+    "runner": 4,
+    "cassettes": 4,
+    "report": 5,
+    "cli": 5,
+    "pytest_plugin": 5,
 }
 # Same-layer imports that are allowed (the server must not know how it is judged).
-FORBIDDEN_SAME_LAYER = {("server", "transport"), ("transport", "server"), ("plan", "checks"),
-                        ("checks", "docs"), ("plan", "docs")}
+FORBIDDEN_SAME_LAYER = {
+    ("server", "transport"),
+    ("transport", "server"),
+    ("plan", "checks"),
+    ("checks", "docs"),
+    ("plan", "docs"),
+}
 
 
 def top(module: str) -> str | None:
