@@ -334,11 +334,18 @@ def schemathesis_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("schemathesis")
+        found = version("schemathesis")
     except PackageNotFoundError as exc:
         raise ToolError(
             "Schemathesis is not installed: pip install '.[bench]' (or pip install schemathesis)"
         ) from exc
+    if int(found.split(".", 1)[0]) < 4:
+        # The options and the JSON report used here are Schemathesis 4's (tested with 4.32.5).
+        raise ToolError(
+            f"Schemathesis {found} is too old for this benchmark: "
+            "pip install -U 'schemathesis>=4.32'"
+        )
+    return found
 
 
 def run_schemathesis(
