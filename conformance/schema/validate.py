@@ -3,6 +3,9 @@
 Each violation names its JSON pointer, the rule that failed, the parameter and the spec line that
 declared the rule, so a user can go from a failure straight to the documentation behind it.
 Validators are compiled once per schema and cached: validation sits on the hot path of runs.
+The verdict comes from jsonschema-rs (Rust; about 4x faster than pure Python on a 34 MB response,
+see benchmarks/validation.py); only an invalid body goes through Python jsonschema, whose errors
+carry the schema paths that map a violation back to its spec line. Both read the same schema.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -77,14 +81,21 @@ class SchemaValidator:
     def __init__(self, schema: dict[str, Any], operation: Operation | None) -> None:
         self.schema = schema
         self._validator = Draft202012Validator(schema)
+        self._fast = jsonschema_rs.validator_for(schema)
         self._params = {p.name: p for p in operation.parameters} if operation else {}
 
     def violations(self, instance: Any) -> list[Violation]:
+        if self.is_valid(instance):
+            return []
         errors = sorted(self._validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
         return [self._violation(e) for e in errors]
 
     def is_valid(self, instance: Any) -> bool:
-        return bool(self._validator.is_valid(instance))
+        try:
+            return bool(self._fast.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):
+            # Values JSON cannot hold (e.g. integers beyond 64 bits): ask the Python validator.
+            return bool(self._validator.is_valid(instance))
 
     def _violation(self, error: ValidationError) -> Violation:
         pointer = _pointer(error.absolute_path)
