@@ -33,7 +33,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from relay_process import relay_process, serve_command
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVIDERS = ("routescope", "tokaify")  # inline base64 answers: exactly one request per case
@@ -118,51 +119,10 @@ def one_round(
 @contextlib.contextmanager
 def served_relay(latency: float) -> Iterator[str]:
     """`conformance serve --latency L` on a free 127.0.0.1 port; yields its base URL."""
-    command = [
-        sys.executable,
-        "-m",
-        "conformance.cli.main",
-        "--specs",
-        str(ROOT / "specs"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--latency",
-        f"{latency:g}",
-        "--key",
-        KEY,
-        *(arg for pid in PROVIDERS for arg in ("--provider", pid)),
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first.startswith("conformance relay listening on "):
-            raise RuntimeError(f"the relay did not start: {first!r}")
-        base = first.split()[-1]
-        _wait_ready(base)
+    providers = [arg for pid in PROVIDERS for arg in ("--provider", pid)]
+    command = serve_command("--latency", f"{latency:g}", "--key", KEY, *providers)
+    with relay_process(command) as (_, base):
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_ready(base: str, seconds: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/_relay/health", timeout=2.0).status_code == 200:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"the relay at {base} never answered its health check")
 
 
 def _round_in_subprocess(

@@ -31,7 +31,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from relay_process import relay_process
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "test-key"
@@ -193,37 +194,11 @@ def relay(fault: str | None) -> Iterator[Relay]:
     command += ["--key", KEY, "--log-level", "error"]
     if fault is not None:
         command += ["--fault", fault]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first.startswith("conformance relay listening on "):
-            raise ToolError(f"the relay did not start (fault {fault}): {first!r}")
-        server = Relay(first.split()[-1], proc)
-        _wait_ready(server.base)
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
-def _wait_ready(base: str, seconds: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/_relay/health", timeout=2.0).status_code == 200:
-                return
-        time.sleep(0.05)
-    raise ToolError(f"the relay at {base} never answered its health check")
+        with relay_process(command) as (proc, base):
+            yield Relay(base, proc)
+    except RuntimeError as exc:
+        raise ToolError(f"{exc} (fault {fault})") from exc
 
 
 # -- the two tools --------------------------------------------------------------------------------

@@ -21,10 +21,7 @@ import asyncio
 import json
 import multiprocessing
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +29,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from relay_process import relay_process, serve_command
 
 from conformance.server.samples import sample_body
 from conformance.spec.model import Model, Operation, Provider, Spec
@@ -225,46 +223,6 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "conformance.cli.main",
-        "--specs",
-        str(ROOT / "specs"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--payload",
-        "realistic",
-        "--key",
-        KEY,
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    if not first.startswith("conformance relay listening on "):
-        proc.kill()
-        raise SystemExit(f"the relay did not start: {first!r}")
-    return proc, first.split()[-1]
-
-
-async def wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/_relay/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise SystemExit("the relay never answered its health check")
-
-
 def worker(
     base: str, clients: int, first: int, seconds: float, ready: Any, go: Any, results: Any
 ) -> None:
@@ -302,7 +260,6 @@ def prime(base: str, plan: list[Variant]) -> float:
     """Every variant once, so each distinct image is generated before timing starts."""
 
     async def go() -> None:
-        await wait_ready(base)
         stats = Stats()
         async with httpx.AsyncClient(base_url=base, timeout=120.0) as client:
             for variant in {v.label: v for v in plan}.values():
@@ -434,15 +391,9 @@ def main() -> int:
     if args.seconds > 600 or args.clients > 512:
         parser.error("keep it bounded: at most 600 s and 512 clients")
     plan = variants(load_spec(ROOT / "specs"))
-    proc, base = start_server()
-    try:
+    command = serve_command("--payload", "realistic", "--key", KEY, "--log-level", "warning")
+    with relay_process(command) as (proc, base):
         report = run(args, proc.pid, base, plan)
-    finally:
-        proc.send_signal(signal.SIGINT)  # the relay's normal stop (Ctrl+C)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     samples = report.pop("rss_samples_mib")
     if args.json:
         args.json.write_text(json.dumps({**report, "rss_samples_mib": samples}, indent=2) + "\n")
