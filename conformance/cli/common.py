@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from conformance.generated import Staleness
 from conformance.spec.model import Model, Operation, Provider, Spec
 from conformance.spec.resolve import check_spec
 
@@ -64,3 +65,35 @@ def pick(
             f"unknown operation {operation_name!r} for {model.id}; its operations: {names}"
         )
     return provider, model, operation
+
+
+def add_generator_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
+    """`--check` and `--out` as every generator command (`schemas`, `docs`) takes them."""
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 and name stale files instead of writing"
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help=f"output directory (default: {default_out} beside the spec tree)",
+    )
+
+
+def report_check(stale: Staleness, out: Path, what: str) -> int:
+    """Print a `--check` verdict for the generated tree `what`; 0 fresh, 1 stale."""
+    if stale.fresh:
+        print(f"{what} are up to date ({out})")
+        return EXIT_OK
+    for line in stale.lines(out):
+        print(line, file=sys.stderr)
+    print(f"run `conformance {what}` and commit the result", file=sys.stderr)
+    return EXIT_FINDINGS
+
+
+def report_written(changed: list[str], out: Path, what: str) -> None:
+    print(
+        f"wrote {len(changed)} changed file(s) under {out}"
+        if changed
+        else f"{what} already up to date ({out})"
+    )

@@ -10,21 +10,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, load_or_report
+from conformance.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_generator_arguments,
+    load_or_report,
+    report_check,
+    report_written,
+)
 from conformance.docs.emit import check_docs, write_docs
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("docs", help="generate the parameter pages in docs/params/")
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 and name stale pages instead of writing"
-    )
-    parser.add_argument(
-        "--out",
-        default=None,
-        metavar="DIR",
-        help="output directory (default: docs/params/ beside the spec tree)",
-    )
+    add_generator_arguments(parser, "docs/params/")
     parser.set_defaults(func=run)
 
 
@@ -34,14 +33,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = Path(args.out) if args.out else Path(spec.root).resolve().parent / "docs" / "params"
     if args.check:
-        stale = check_docs(spec, out)
-        if stale.fresh:
-            print(f"docs are up to date ({out})")
-            return EXIT_OK
-        for line in stale.lines(out):
-            print(line, file=sys.stderr)
-        print("run `conformance docs` and commit the result", file=sys.stderr)
-        return EXIT_FINDINGS
+        return report_check(check_docs(spec, out), out, "docs")
     changed, kept = write_docs(spec, out)
     for name in kept:
         print(
@@ -49,9 +41,5 @@ def run(args: argparse.Namespace) -> int:
             "(move hand-written pages out of this directory)",
             file=sys.stderr,
         )
-    print(
-        f"wrote {len(changed)} changed file(s) under {out}"
-        if changed
-        else f"docs already up to date ({out})"
-    )
+    report_written(changed, out, "docs")
     return EXIT_OK
