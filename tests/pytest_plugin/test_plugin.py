@@ -12,48 +12,39 @@ pytest_plugins = ["pytester"]
 SPECS = str(Path(__file__).resolve().parents[2] / "specs")
 
 
-def test_items_per_model_and_family(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
+def run_plugin(pytester: pytest.Pytester, provider: str, *extra: str) -> pytest.RunResult:
+    """The plugin against `provider` with the repo's specs and no cache, plus `extra` args."""
+    return pytester.runpytest(
         "--conformance-provider",
-        "tokaify",
+        provider,
         "--conformance-specs",
         SPECS,
-        "--collect-only",
-        "-q",
         "-p",
         "no:cacheprovider",
+        *extra,
     )
+
+
+def test_items_per_model_and_family(pytester: pytest.Pytester) -> None:
+    result = run_plugin(pytester, "tokaify", "--collect-only", "-q")
     lines = [line for line in result.outlines if "::" in line]
     assert len(lines) == 7
     assert any(line.endswith("tokaify/imagen-4.0-generate-001/predict::images") for line in lines)
 
 
 def test_passes_against_the_relay(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
-        "--conformance-provider",
-        "tokaify",
-        "--conformance-specs",
-        SPECS,
-        "--conformance-max-examples",
-        "3",
-        "-p",
-        "no:cacheprovider",
-    )
+    result = run_plugin(pytester, "tokaify", "--conformance-max-examples", "3")
     result.assert_outcomes(passed=7)
 
 
 def test_fault_fails_with_a_minimal_request(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
-        "--conformance-provider",
+    result = run_plugin(
+        pytester,
         "tokaify",
-        "--conformance-specs",
-        SPECS,
         "--conformance-fault",
         "ignore-count",
         "--conformance-max-examples",
         "5",
-        "-p",
-        "no:cacheprovider",
         "-k",
         "images",
     )
@@ -68,24 +59,11 @@ def test_fault_fails_with_a_minimal_request(pytester: pytest.Pytester) -> None:
 
 
 def test_xdist(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
-        "--conformance-provider",
-        "tokaify",
-        "--conformance-specs",
-        SPECS,
-        "--conformance-max-examples",
-        "1",
-        "-n",
-        "2",
-        "-p",
-        "no:cacheprovider",
-    )
+    result = run_plugin(pytester, "tokaify", "--conformance-max-examples", "1", "-n", "2")
     result.assert_outcomes(passed=7)
 
 
 def test_unknown_provider_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
-        "--conformance-provider", "nope", "--conformance-specs", SPECS, "-p", "no:cacheprovider"
-    )
+    result = run_plugin(pytester, "nope")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*unknown conformance provider 'nope'*"])
