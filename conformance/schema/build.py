@@ -123,7 +123,7 @@ def _node_schema(node: _Node) -> dict[str, Any]:
     return schema
 
 
-def _some_required(root: _Node, schema: dict[str, Any], params: tuple[Parameter, ...]) -> None:
+def _some_required(schema: dict[str, Any], params: tuple[Parameter, ...]) -> None:
     """`required_in: some` on a path through arrays: at least one item somewhere holds it."""
     for param in params:
         if not (param.required and param.required_in == "some" and WILDCARD in param.path):
@@ -153,7 +153,7 @@ def request_schema(provider: Provider, model: Model, operation: Operation) -> di
         return None
     root = _tree(body)
     schema = _node_schema(root)
-    _some_required(root, schema, body)
+    _some_required(schema, body)
     return {
         "$schema": DIALECT,
         "title": f"{provider.id} {model.id} {operation.name} request",

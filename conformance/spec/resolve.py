@@ -308,7 +308,7 @@ class _Resolver:
                 self.required_source(doc, pointer_join(at, "price/source"), p["source"]),
             )
         for op in operations:
-            self.check_model_rules(doc, at, op, pixel_sizes, tuple(up["tiers"]))
+            self.check_model_rules(at, op, tuple(up["tiers"]))
         return m.Model(
             id=raw["id"],
             upstream=raw["upstream"],
@@ -418,14 +418,7 @@ class _Resolver:
                     )
         return tuple(entries)
 
-    def check_model_rules(
-        self,
-        doc: SourceDocument,
-        at: str,
-        op: m.Operation,
-        pixels: tuple[m.PixelEntry, ...],
-        tiers: tuple[str, ...],
-    ) -> None:
+    def check_model_rules(self, at: str, op: m.Operation, tiers: tuple[str, ...]) -> None:
         size = op.by_concept("image_size")
         if size is not None and size.enum is not None and size.enforcement == "enforced":
             unknown = [v for v in size.enum if v not in tiers]
@@ -524,7 +517,7 @@ class _Resolver:
             param = self.parameter(draft, raw_model["id"])
             if param is not None:
                 parameters.append(param)
-        self.check_structure(doc, at, name, parameters)
+        self.check_structure(at, name, parameters)
         job = None
         if "job" in fam_op:
             j = fam_op["job"]
@@ -583,9 +576,7 @@ class _Resolver:
             declared_at=doc.location(at),
         )
 
-    def check_structure(
-        self, doc: SourceDocument, at: str, op: str, params: list[m.Parameter]
-    ) -> None:
+    def check_structure(self, at: str, op: str, params: list[m.Parameter]) -> None:
         """Every body parameter's parent container must be included too."""
         paths = {p.path for p in params if p.location == "body"}
         for p in params:

@@ -94,7 +94,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = str(self._scalar(key_node, pointer_join(pointer, key_node.value), is_key=True))
+            key = str(self._scalar(key_node, pointer_join(pointer, key_node.value)))
             child = pointer_join(pointer, key)
             if key in result:
                 first = self.doc.keys[child]
@@ -112,7 +112,7 @@ class _Builder:
             result[key] = self.build(value_node, child)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, pointer: str, *, is_key: bool = False) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
         value: str = node.value
         if node.style is not None and node.style in "'\"|>":
             return value
