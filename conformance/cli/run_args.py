@@ -1,0 +1,140 @@
+"""The options of `conformance run`: selection, plan, sending, cassettes, reports.
+
+Kept apart from the command's logic so that the option list reads as one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from conformance.checks import REGISTRY
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Every option of `conformance run`, in the groups `--help` shows."""
+    sel = p.add_argument_group("selection")
+    sel.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="P",
+        help="only this provider (repeatable)",
+    )
+    sel.add_argument(
+        "--model", action="append", default=[], metavar="M", help="only this model id (repeatable)"
+    )
+    sel.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"only this check (repeatable): {', '.join(sorted(REGISTRY))}",
+    )
+    sel.add_argument(
+        "--include-retired",
+        action="store_true",
+        help="send cases for models the provider has retired (live targets skip "
+        "them by default; the relay still serves them)",
+    )
+    plan_group = p.add_argument_group("plan")
+    plan_group.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (requests, images, cost) and send nothing",
+    )
+    plan_group.add_argument(
+        "--max-examples",
+        type=int,
+        metavar="N",
+        help="hypothesis examples per operation (default 3; a replay uses the recording's)",
+    )
+    plan_group.add_argument(
+        "--seed", type=int, help="exploration seed (default 0; a replay uses the recording's)"
+    )
+    plan_group.add_argument(
+        "--max-requests",
+        type=int,
+        metavar="N",
+        help="send at most N planned requests; the rest are skipped",
+    )
+    plan_group.add_argument(
+        "--max-images",
+        type=int,
+        metavar="N",
+        help="ask for at most N images in all; the rest are skipped",
+    )
+    send = p.add_argument_group("sending")
+    send.add_argument("--base-url", metavar="URL", help="a live service (needs one --provider)")
+    send.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="environment variable holding the key (default: the provider's, "
+        "e.g. ROUTESCOPE_API_KEY)",
+    )
+    send.add_argument(
+        "--concurrency", type=int, default=8, metavar="N", help="cases in flight (default 8)"
+    )
+    send.add_argument(
+        "--timeout",
+        type=float,
+        default=180.0,
+        metavar="S",
+        help="per-request timeout in seconds (default 180: 4K images are slow)",
+    )
+    send.add_argument(
+        "--job-timeout",
+        type=float,
+        metavar="S",
+        help="how long to poll an async job (default 600 live, 5 relay)",
+    )
+    send.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="S",
+        help="seconds between job polls (default 2 live, 0.02 relay)",
+    )
+    send.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="retries on 429/503, honouring Retry-After (default 3)",
+    )
+    send.add_argument("--rate", type=float, metavar="R", help="at most R requests per second")
+    send.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="F",
+        help="relay only: inject a named fault (repeatable)",
+    )
+    send.add_argument("--latency", metavar="S[-S]", help="relay only: answer latency")
+    tape = p.add_argument_group("cassettes")
+    tape.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="record every HTTP exchange into DIR (keys scrubbed, images slimmed)",
+    )
+    tape.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="replay the recording in DIR: same plan, same checks, no network",
+    )
+    tape.add_argument(
+        "--block-network",
+        action="store_true",
+        help="fail any attempt to open a network connection (CI replays)",
+    )
+    out = p.add_argument_group("reports")
+    out.add_argument("--json", type=Path, metavar="FILE", help="every case and finding")
+    out.add_argument("--junit", type=Path, metavar="FILE", help="JUnit XML")
+    out.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="provider x model x check matrix (CI job summary)",
+    )
+    out.add_argument("--verbose", "-v", action="store_true", help="list every planned case")

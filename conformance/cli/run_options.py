@@ -1,0 +1,138 @@
+"""Turning `conformance run`'s parsed options into the values the runner takes.
+
+Every inconsistency between options is a `UsageError` here, before anything is planned or sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from conformance.checks import REGISTRY
+from conformance.cli.common import UsageError
+from conformance.runner import TargetOptions
+from conformance.spec.model import Spec
+from conformance.transport.asgi import RELAY_ORIGIN
+from conformance.transport.flow import FlowOptions
+
+RELAY_POLL_INTERVAL = 0.02
+RELAY_JOB_TIMEOUT = 5.0
+
+
+def _positive(name: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise UsageError(f"{name} must be positive, not {value:g}")
+
+
+def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
+    known = {p.id: p for p in spec.providers}
+    for pid in args.provider:
+        if pid not in known:
+            raise UsageError(f"unknown provider {pid!r}; known providers: {', '.join(known)}")
+    models = {
+        m.id for p in spec.providers for m in p.models if not args.provider or p.id in args.provider
+    }
+    for mid in args.model:
+        if mid not in models:
+            raise UsageError(f"unknown model {mid!r}; known models: {', '.join(sorted(models))}")
+    for name in args.check:
+        if name not in REGISTRY:
+            raise UsageError(f"unknown check {name!r}; checks: {', '.join(sorted(REGISTRY))}")
+    for name, value in (
+        ("--concurrency", args.concurrency),
+        ("--timeout", args.timeout),
+        ("--rate", args.rate),
+        ("--job-timeout", args.job_timeout),
+        ("--poll-interval", args.poll_interval),
+    ):
+        _positive(name, value)
+    for name, value in (
+        ("--max-requests", args.max_requests),
+        ("--max-images", args.max_images),
+        ("--max-examples", args.max_examples),
+        ("--retries", args.retries),
+    ):
+        if value is not None and value < 0:
+            raise UsageError(f"{name} must be >= 0, not {value}")
+    latency = None
+    validate_cassettes(args)
+    if args.base_url is not None:
+        if len(args.provider) != 1:
+            raise UsageError("--base-url needs exactly one --provider (whose API it serves)")
+        if args.fault or args.latency:
+            raise UsageError(
+                "--fault and --latency configure the built-in relay; they cannot "
+                "be used with --base-url"
+            )
+        if not args.base_url.startswith(("http://", "https://")):
+            raise UsageError(f"--base-url must be an http(s) URL, not {args.base_url!r}")
+    else:
+        if args.api_key_env:
+            raise UsageError("--api-key-env applies to --base-url targets only")
+        from conformance.server.faults import FAULTS, parse_latency
+
+        unknown = sorted(set(args.fault) - set(FAULTS))
+        if unknown:
+            raise UsageError(f"unknown fault(s) {', '.join(unknown)}; faults: {', '.join(FAULTS)}")
+        if args.latency:
+            try:
+                latency = parse_latency(args.latency)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+    return TargetOptions(
+        base_url=args.base_url,
+        api_key_env=args.api_key_env,
+        faults=frozenset(args.fault),
+        latency=latency,
+        timeout=args.timeout,
+        retries=args.retries,
+        rate=args.rate,
+        concurrency=args.concurrency,
+    )
+
+
+#: Options a replay takes from the recording: giving them is a mistake worth saying so.
+_RECORDED = (
+    ("--base-url", "base_url"),
+    ("--api-key-env", "api_key_env"),
+    ("--fault", "fault"),
+    ("--latency", "latency"),
+    ("--max-requests", "max_requests"),
+    ("--max-images", "max_images"),
+    ("--include-retired", "include_retired"),
+)
+
+
+def validate_cassettes(args: argparse.Namespace) -> None:
+    if args.record is not None and args.replay is not None:
+        raise UsageError("--record and --replay exclude each other")
+    if args.block_network and args.base_url is not None:
+        raise UsageError("--block-network cannot reach a --base-url target")
+    if args.replay is None:
+        return
+    given = [flag for flag, name in _RECORDED if getattr(args, name)]
+    if given:
+        raise UsageError(
+            f"{', '.join(given)} cannot be used with --replay: the recording decides "
+            "(target, faults, budget and lifecycle are replayed as recorded)"
+        )
+
+
+def base_urls(spec: Spec, target: TargetOptions) -> dict[str, str]:
+    if target.base_url:
+        return {p.id: target.base_url.rstrip("/") for p in spec.providers}
+    return {p.id: f"{RELAY_ORIGIN}/{p.id}" for p in spec.providers}
+
+
+def flow_options(args: argparse.Namespace, live: bool) -> FlowOptions:
+    return FlowOptions(
+        poll_interval=args.poll_interval or (2.0 if live else RELAY_POLL_INTERVAL),
+        job_timeout=args.job_timeout or (600.0 if live else RELAY_JOB_TIMEOUT),
+    )
+
+
+def seed(args: argparse.Namespace) -> int:
+    return 0 if args.seed is None else int(args.seed)
+
+
+def max_examples(args: argparse.Namespace) -> int:
+    return 3 if args.max_examples is None else int(args.max_examples)
