@@ -47,6 +47,7 @@ from conformance.runner import Budget, RunResult, TargetOptions, open_transports
 from conformance.runner.engine import Progress
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
+from conformance.transport.headers import MissingHeaderVariable
 from conformance.transport.live import MissingKey
 
 
@@ -84,7 +85,7 @@ async def _execute(
                     target=target.describe(),
                     progress=advance,
                 )
-    except MissingKey as exc:
+    except (MissingKey, MissingHeaderVariable) as exc:
         raise UsageError(str(exc)) from None
 
 

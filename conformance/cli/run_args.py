@@ -103,6 +103,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     send.add_argument("--rate", type=float, metavar="R", help="at most R requests per second")
     send.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="send this header with every request to the target (repeatable; $VAR and ${VAR} "
+        "are read from the environment; replaces a spec header of the same name)",
+    )
+    send.add_argument(
+        "--secret-header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="as --header, and the value is a secret: redacted like an API key everywhere",
+    )
+    send.add_argument(
         "--fault",
         action="append",
         default=[],

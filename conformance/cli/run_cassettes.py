@@ -33,7 +33,7 @@ from conformance.cassettes import (
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.engine import Progress, skipped
-from conformance.runner.targets import RELAY_KEY
+from conformance.runner.targets import RELAY_KEY, static_headers
 from conformance.spec.model import Spec
 from conformance.transport.asgi import RELAY_ORIGIN
 from conformance.transport.flow import FlowOptions
@@ -76,12 +76,16 @@ def record_target(spec: Spec, providers: list[str], target: TargetOptions) -> Re
     )
 
 
-def secrets_for(target: TargetOptions, recorded: RecordTarget) -> dict[str, Secrets]:
-    """The key each provider's recording uses, to be scrubbed wherever it shows up."""
+def secrets_for(spec: Spec, target: TargetOptions, recorded: RecordTarget) -> dict[str, Secrets]:
+    """The key each provider's recording uses, and the values of its secret static headers, to
+    be scrubbed wherever they show up."""
     out: dict[str, Secrets] = {}
     for pid, env in recorded.key_envs.items():
         secrets = Secrets()
         secrets.add(env, read_key(env) if target.live else RELAY_KEY)
+        for header in static_headers(spec, pid, target):
+            for name, value in header.secrets:
+                secrets.add(name, value)
         out[pid] = secrets
     return out
 
@@ -137,7 +141,7 @@ async def record_run(
             job_timeout=options.flow.job_timeout,
             poll_interval=options.flow.poll_interval,
         ),
-        secrets=secrets_for(target, recorded),
+        secrets=secrets_for(spec, target, recorded),
         spec_sha256=spec_digest(specs_root),
         selection=selection,
         new_episodes=new_episodes,

@@ -10,6 +10,7 @@ import argparse
 from conformance.checks import REGISTRY
 from conformance.cli.common import UsageError
 from conformance.runner import TargetOptions
+from conformance.spec.headers import HeaderError, StaticHeader, parse_header
 from conformance.spec.model import Spec
 from conformance.transport.asgi import RELAY_ORIGIN
 from conformance.transport.flow import FlowOptions
@@ -79,6 +80,7 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
     return TargetOptions(
+        headers=run_headers(spec, args),
         base_url=args.base_url,
         api_key_env=args.api_key_env,
         faults=frozenset(args.fault),
@@ -90,6 +92,33 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
     )
 
 
+def run_headers(spec: Spec, args: argparse.Namespace) -> tuple[StaticHeader, ...]:
+    """`--header` and `--secret-header`, parsed; a key slot's header cannot be one of them (the
+    auth cases send it missing and wrong on purpose)."""
+    slots = {
+        s.name.lower(): p.id for p in spec.providers for s in p.auth.schemes if s.kind != "query"
+    }
+    out: dict[str, StaticHeader] = {}
+    for flag, texts, secret in (
+        ("--header", args.header, False),
+        ("--secret-header", args.secret_header, True),
+    ):
+        for text in texts:
+            parsed = parse_header(text, secret=secret)
+            if isinstance(parsed, HeaderError):
+                raise UsageError(f"{flag} {text!r}: {parsed}")
+            name = parsed.name.lower()
+            if name in slots and (not args.provider or slots[name] in args.provider):
+                raise UsageError(
+                    f"{flag} {parsed.name}: that is {slots[name]}'s API-key header; "
+                    "the key comes from --api-key-env (or the provider's variable)"
+                )
+            if name in out:
+                raise UsageError(f"{flag} {parsed.name}: header given twice")
+            out[name] = parsed
+    return tuple(out.values())
+
+
 #: Options a replay takes from the recording: giving them is a mistake worth saying so.
 _RECORDED = (
     ("--base-url", "base_url"),
@@ -99,6 +128,8 @@ _RECORDED = (
     ("--max-requests", "max_requests"),
     ("--max-images", "max_images"),
     ("--include-retired", "include_retired"),
+    ("--header", "header"),
+    ("--secret-header", "secret_header"),
 )
 
 

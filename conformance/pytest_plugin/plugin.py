@@ -160,7 +160,10 @@ class ConformanceItem(pytest.Item):
                 self.config.getoption("conformance_base_url") or f"http://relay/{case.provider.id}"
             )
             lines = [f.render() for f in failures]
-            lines.append("reproduce: " + to_curl(case.request, base, case.provider.auth.key_env))
+            lines.append(
+                "reproduce: "
+                + to_curl(case.request, base, case.provider.auth.key_env, case.provider.headers)
+            )
             raise ConformanceFailure(case.id, lines)
 
     def _case(self, body: dict[str, Any]) -> Case:

@@ -70,7 +70,8 @@ def print_summary(
             console.print(f"  {finding.render()}", markup=False, highlight=False)
         base = base_urls.get(case.provider.id, "")
         console.print(
-            "  reproduce: " + to_curl(case.request, base, case.provider.auth.key_env),
+            "  reproduce: "
+            + to_curl(case.request, base, case.provider.auth.key_env, case.provider.headers),
             markup=False,
             highlight=False,
             soft_wrap=True,

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from conformance.spec.headers import SentHeader, StaticHeader
 from conformance.spec.model import Spec
 from conformance.transport.asgi import RELAY_ORIGIN, asgi_client, asgi_transport
 from conformance.transport.base import RateLimiter, Transport
+from conformance.transport.headers import sent_headers
 from conformance.transport.live import live_transport
 
 RELAY_KEY = "test-key"
@@ -27,6 +29,8 @@ class TargetOptions:
     retries: int = 3
     rate: float | None = None
     concurrency: int = 8
+    #: `--header`s of the run, on top of (and replacing by name) the providers' spec headers.
+    headers: tuple[StaticHeader, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -43,12 +47,19 @@ class TargetOptions:
         return "built-in reference relay" + (f" ({'; '.join(extra)})" if extra else "")
 
 
+def static_headers(spec: Spec, pid: str, options: TargetOptions) -> tuple[SentHeader, ...]:
+    provider = spec.provider(pid)
+    spec_headers = provider.headers if provider is not None else ()
+    return sent_headers(spec_headers, options.headers, live=options.live)
+
+
 @asynccontextmanager
 async def open_transports(
     spec: Spec, providers: list[str], options: TargetOptions
 ) -> AsyncIterator[dict[str, Transport]]:
     """One transport per provider id, closed on exit."""
     limiter = RateLimiter(options.rate)
+    static = {pid: static_headers(spec, pid, options) for pid in providers}  # before any I/O
     if options.base_url is not None:
         transports: dict[str, Transport] = {}
         for pid in providers:
@@ -61,6 +72,7 @@ async def open_transports(
                 retries=options.retries,
                 rate=options.rate,
                 concurrency=options.concurrency,
+                headers=static[pid],
             )
         try:
             yield transports
@@ -88,6 +100,7 @@ async def open_transports(
                 timeout=options.timeout,
                 retries=options.retries,
                 limiter=limiter,
+                headers=static[pid],
             )
         yield out
     finally:

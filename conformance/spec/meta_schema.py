@@ -268,6 +268,20 @@ _REJECTION = {
     },
 }
 
+# A header sent with every request (gateways route by header); `value` may name `$VAR`s.
+_STATIC_HEADER = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "value", "source"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},
+        "value": {"type": "string"},
+        "secret": {"type": "boolean"},
+        "description": _STR,
+        "source": {"$ref": "#/$defs/source"},
+    },
+}
+
 _PROVIDER_MODEL = {
     "type": "object",
     "additionalProperties": False,
@@ -422,6 +436,7 @@ KINDS: dict[str, dict[str, Any]] = {
                 },
             },
             "conflicts": {"type": "array", "items": _CONFLICT},
+            "headers": {"type": "array", "items": _STATIC_HEADER},
             "operations": {
                 "type": "object",
                 "minProperties": 1,

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from conformance.spec.diagnostics import Location
+
+if TYPE_CHECKING:
+    from conformance.spec.headers import StaticHeader
 
 Enforcement = Literal["enforced", "advisory", "channel-dependent"]
 ParamIn = Literal["body", "path", "query", "header"]
@@ -325,6 +328,8 @@ class Provider:
     conflicts: tuple[Conflict, ...]
     declared_at: Location
     file: str
+    #: Sent with every request of the provider's cases (gateway routing headers).
+    headers: tuple[StaticHeader, ...] = ()
 
     def model(self, model_id: str) -> Model | None:
         return next((m for m in self.models if m.id == model_id), None)

@@ -13,6 +13,7 @@ from typing import Any
 from conformance.spec import model as m
 from conformance.spec.diagnostics import Diagnostic, DiagnosticSink, Location, SpecError
 from conformance.spec.files import SpecFiles, load_spec_files
+from conformance.spec.headers import StaticHeader, check_name
 from conformance.spec.source import SourceDocument, pointer_join
 
 _MERGED_KEYS = {"source", "note", "notes", "supported"}
@@ -237,7 +238,29 @@ class _Resolver:
             conflicts=self.conflicts(doc, "/conflicts", data.get("conflicts")),
             declared_at=doc.location(""),
             file=doc.path,
+            headers=self.static_headers(doc, data.get("headers")),
         )
+
+    def static_headers(self, doc: SourceDocument, raw: Any) -> tuple[StaticHeader, ...]:
+        out: dict[str, StaticHeader] = {}
+        for i, item in enumerate(raw or []):
+            at = pointer_join("/headers", i)
+            bad = check_name(item["name"])
+            if bad is not None:
+                self.err(doc, pointer_join(at, "name"), "spec.bad-header", bad.message, bad.hint)
+                continue
+            if item["name"].lower() in out:
+                self.err(doc, at, "spec.duplicate", f"header {item['name']!r} listed twice")
+                continue
+            out[item["name"].lower()] = StaticHeader(
+                item["name"],
+                item["value"],
+                bool(item.get("secret", False)),
+                self.required_source(doc, pointer_join(at, "source"), item["source"]),
+                item.get("description"),
+                doc.location(at),
+            )
+        return tuple(out.values())
 
     def auth(self, doc: SourceDocument, raw: dict[str, Any]) -> m.AuthSpec:
         def rejection(key: str) -> m.AuthRejection:

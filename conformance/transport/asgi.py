@@ -6,10 +6,12 @@ relay's mount point for it (`http://relay/<provider>`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
+from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
 
 RELAY_ORIGIN = "http://relay"
@@ -30,6 +32,7 @@ def asgi_transport(
     timeout: float = 180.0,
     retries: int = 3,
     limiter: RateLimiter | None = None,
+    headers: Sequence[SentHeader] = (),
 ) -> HttpxTransport:
     """A transport for one provider of the in-process relay (the client is shared, not owned)."""
     return HttpxTransport(
@@ -41,4 +44,5 @@ def asgi_transport(
         retries=retries,
         limiter=limiter,
         owns_client=False,
+        headers=headers,
     )

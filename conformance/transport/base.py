@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import httpx
 
 from conformance.exchange import Exchange, Response, Retry
 from conformance.plan.case import Request
+from conformance.spec.headers import SentHeader
+from conformance.transport.headers import headers_for
 from conformance.transport.redaction import Redactor, auth_parts
 
 RETRY_STATUSES = (429, 503)
@@ -85,6 +87,7 @@ class HttpxTransport:
         limiter: RateLimiter | None = None,
         owns_client: bool = True,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        headers: Sequence[SentHeader] = (),
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
@@ -97,15 +100,23 @@ class HttpxTransport:
         self._owns = owns_client
         self._sleep = sleep
         self.redactor = Redactor({key_env: key})
+        #: Static headers (spec and --header) for every request to this provider's origin.
+        self.headers = tuple(headers)
+        for header in self.headers:
+            for name, value in header.secrets:
+                self.redactor.add(name, value)
 
     def url_for(self, request: Request) -> str:
         return request.url or self.base_url + request.path
 
     async def send(self, request: Request) -> Exchange:
         headers, params = auth_parts(request, self._key)
-        headers = {**dict(request.headers), **headers}
-        query: list[tuple[str, str | int | float | bool | None]] = [*request.query, *params.items()]
         url = self.url_for(request)
+        static = headers_for(url, self.base_url, self.headers)
+        merged = httpx.Headers(static)
+        for name, value in [*request.headers, *headers.items()]:
+            merged[name] = value  # the case's own headers and key slot win, case-insensitively
+        query: list[tuple[str, str | int | float | bool | None]] = [*request.query, *params.items()]
         body = request.body_json()
         content = body.encode() if body is not None else None
         retries: list[Retry] = []
@@ -119,7 +130,7 @@ class HttpxTransport:
                     request.method,
                     url,
                     params=query or None,
-                    headers=headers,
+                    headers=merged,
                     content=content,
                     timeout=self._timeout,
                 )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import httpcore
 import httpx
 
+from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
 
 
@@ -120,6 +121,7 @@ def live_transport(
     retries: int = 3,
     rate: float | None = None,
     concurrency: int = 8,
+    headers: Sequence[SentHeader] = (),
 ) -> HttpxTransport:
     """An httpx transport to `base_url`, with the key from `$key_env`."""
     key = read_key(key_env)
@@ -135,4 +137,5 @@ def live_transport(
         timeout=timeout,
         retries=retries,
         limiter=RateLimiter(rate),
+        headers=headers,
     )

@@ -9,9 +9,10 @@ where the key goes, so a reproduction command is safe to paste into a bug report
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from conformance.plan.case import WRONG_KEY, Request
+from conformance.spec.headers import StaticHeader
 
 
 class Redactor:
@@ -54,8 +55,11 @@ def _dq(text: str) -> str:
     return f'"{escaped}"'
 
 
-def to_curl(request: Request, base_url: str, key_env: str) -> str:
-    """The request as a curl command; the key appears only as `$KEY_ENV`."""
+def to_curl(
+    request: Request, base_url: str, key_env: str, static: Sequence[StaticHeader] = ()
+) -> str:
+    """The request as a curl command; the key appears only as `$KEY_ENV`, static headers as
+    their templates (`$VAR` left for the shell to expand)."""
     placeholder = f"${key_env}"
     headers, params = auth_parts(request, placeholder)
     url = request.url or base_url.rstrip("/") + request.path
@@ -63,7 +67,8 @@ def to_curl(request: Request, base_url: str, key_env: str) -> str:
     if query:
         url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in query)
     parts = ["curl", "-sS", "-X", request.method, _dq(url)]
-    for name, value in [*request.headers, *headers.items()]:
+    shown = [(h.name, h.placeholder()) for h in static if request.url is None]
+    for name, value in [*shown, *request.headers, *headers.items()]:
         parts += ["-H", _dq(f"{name}: {value}")]
     body = request.body_json()
     if body is not None:
