@@ -219,6 +219,8 @@ def case_fingerprint(case: Case) -> str:
         "auth": request.auth.label(),
         "body": scrub_body(case.operation, request.body),
     }
+    if request.raw_body is not None:  # only then: the fingerprints of JSON bodies stay as they were
+        document["raw_body"] = request.raw_body
     return digest(json.dumps(document, sort_keys=True, separators=(",", ":")))
 
 

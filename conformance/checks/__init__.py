@@ -9,6 +9,7 @@ from conformance.checks import (  # noqa: F401 - imported to register the checks
     jobs,
     shape,
     status,
+    wire,
 )
 from conformance.checks.registry import OUTCOMES, REGISTRY, Finding, Outcome, check, run_checks
 

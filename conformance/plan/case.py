@@ -48,9 +48,15 @@ class Request:
     query: tuple[tuple[str, str], ...] = ()
     auth: AuthSlot = field(default_factory=AuthSlot)
     url: str | None = None
+    #: Sent exactly as written instead of `body`: a body that is not JSON on purpose (malformed
+    #: JSON). Text, not bytes, so plans, reports and recordings stay readable.
+    raw_body: str | None = None
 
     def body_json(self) -> str | None:
-        """Canonical JSON text of the body (sorted keys): what is sent, recorded and compared."""
+        """The body text as sent, recorded and compared: `raw_body` as written, else the
+        canonical JSON of `body` (sorted keys)."""
+        if self.raw_body is not None:
+            return self.raw_body
         if self.body is None:
             return None
         return json.dumps(self.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -70,6 +76,7 @@ class Request:
             "headers": [list(h) for h in self.headers],
             "auth": {"mode": self.auth.mode, "kind": self.auth.kind, "name": self.auth.name},
             "body": self.body,
+            "raw_body": self.raw_body,
         }
 
 

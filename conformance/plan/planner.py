@@ -22,6 +22,7 @@ from conformance.plan.case import KINDS, AuthSlot, Case, CaseKind, Expect, Reque
 from conformance.plan.covering import covering_plan, lower_bound, render_value
 from conformance.plan.negative import Unplanned, negatives
 from conformance.plan.strategies import explore
+from conformance.plan.wire_negative import wire_cases
 from conformance.spec.model import Model, Operation, Parameter, Provider, Spec
 
 SUCCESS_CHECKS = (
@@ -36,7 +37,7 @@ SUCCESS_CHECKS = (
     "error-envelope",
 )
 ERROR_CHECKS = ("status", "content-type", "error-envelope")
-ALL_CHECKS = (*SUCCESS_CHECKS, "defaults", "auth", "job-lifecycle")
+ALL_CHECKS = (*SUCCESS_CHECKS, "defaults", "auth", "job-lifecycle", "wire")
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ def plan_operation(
         _auth(b)
     if "negative" in options.kinds:
         unplanned = _negatives(b)
+        b.cases.extend(wire_cases(provider, model, operation, _success_checks(operation)))
     if "blocked" in options.kinds and options.triggers:
         _blocked(b)
     if "explore" in options.kinds:

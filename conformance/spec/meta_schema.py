@@ -167,6 +167,25 @@ _RESPONSE = {
     },
 }
 
+# The documented answer to one wire-level mistake (spec/wire.py).
+_WIRE_FORM = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status", "source"],
+    "properties": {
+        "status": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "integer", "minimum": 200, "maximum": 499},
+        },
+        "allow": {"type": "boolean"},
+        "upstream": {"type": "boolean"},
+        "method": {"enum": ["GET", "POST", "PUT", "DELETE", "PATCH"]},
+        "note": _STR,
+        "source": {"$ref": "#/$defs/source"},
+    },
+}
+
 _OPERATION = {
     "type": "object",
     "additionalProperties": False,
@@ -200,6 +219,15 @@ _OPERATION = {
         },
         "parameters": {"type": "array", "items": _PARAMETER_DEFINITION},
         "response": _RESPONSE,
+        "wire": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "malformed_json": _WIRE_FORM,
+                "no_content_type": _WIRE_FORM,
+                "wrong_method": _WIRE_FORM,
+            },
+        },
     },
 }
 

@@ -16,6 +16,7 @@ from conformance.spec.diagnostics import Location
 
 if TYPE_CHECKING:
     from conformance.spec.headers import StaticHeader
+    from conformance.spec.wire import WireForm
 
 Enforcement = Literal["enforced", "advisory", "channel-dependent"]
 ParamIn = Literal["body", "path", "query", "header"]
@@ -216,6 +217,8 @@ class Operation:
     declared_at: Location
     body_limit: int | None = None
     job: JobSpec | None = None
+    #: Documented answers to wire-level mistakes (malformed JSON, no Content-Type, ...).
+    wire: tuple[WireForm, ...] = ()
 
     @property
     def has_body(self) -> bool:

@@ -15,6 +15,7 @@ from conformance.spec.diagnostics import Diagnostic, DiagnosticSink, Location, S
 from conformance.spec.files import SpecFiles, load_spec_files
 from conformance.spec.headers import StaticHeader, check_name
 from conformance.spec.source import SourceDocument, pointer_join
+from conformance.spec.wire import KEYS, WireForm, status_problem
 
 _MERGED_KEYS = {"source", "note", "notes", "supported"}
 _CASCADES = {
@@ -573,7 +574,31 @@ class _Resolver:
             declared_at=fam_doc.location(fam_at),
             body_limit=limit["value"] if limit else None,
             job=job,
+            wire=self.wire_forms(fam_doc, pointer_join(fam_at, "wire"), fam_op.get("wire")),
         )
+
+    def wire_forms(self, doc: SourceDocument, at: str, raw: Any) -> tuple[WireForm, ...]:
+        out: list[WireForm] = []
+        for key, item in (raw or {}).items():
+            here = pointer_join(at, key)
+            statuses = tuple(item["status"])
+            problem = status_problem(statuses)
+            if problem is not None:
+                self.err(doc, pointer_join(here, "status"), "spec.bad-wire-status", problem)
+                continue
+            out.append(
+                WireForm(
+                    KEYS[key],
+                    statuses,
+                    self.required_source(doc, pointer_join(here, "source"), item["source"]),
+                    bool(item.get("allow", False)),
+                    bool(item.get("upstream", False)),
+                    item.get("method"),
+                    item.get("note"),
+                    doc.location(here),
+                )
+            )
+        return tuple(out)
 
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
         images = raw.get("images")

@@ -113,3 +113,22 @@ def test_rate_limiter_spaces_requests() -> None:
         return loop.time() - t0
 
     assert asyncio.run(go()) >= 0.075
+
+
+def test_a_raw_body_is_sent_exactly_as_written() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(400, json={})
+
+    t = _transport(httpx.MockTransport(handler))
+    raw = '{"prompt":"a cat'
+    ex = asyncio.run(
+        t.send(Request("POST", "/g", headers=(("Content-Type", "application/json"),), raw_body=raw))
+    )
+    assert seen[0].content == raw.encode() and seen[0].headers["content-type"] == "application/json"
+    assert ex.request.raw_body == raw
+    assert '--data-raw \'{"prompt":"a cat\'' in to_curl(ex.request, "http://api.test", "MY_KEY")
+    asyncio.run(t.send(Request("POST", "/g", {"a": 1})))
+    assert "content-type" not in seen[1].headers  # the planner decides; the transport adds none
