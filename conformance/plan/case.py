@@ -15,12 +15,20 @@ from typing import Any, Literal
 
 from conformance.spec.model import Model, Operation, Provider
 
-CaseKind = Literal["positive", "default", "negative", "auth", "explore", "blocked"]
+CaseKind = Literal["positive", "default", "negative", "wire", "auth", "explore", "blocked"]
 AuthMode = Literal["valid", "missing", "wrong"]
 AuthKind = Literal["bearer", "header", "query"]
 StatusClass = Literal["2xx", "4xx"]
 
-KINDS: tuple[CaseKind, ...] = ("positive", "default", "auth", "negative", "blocked", "explore")
+KINDS: tuple[CaseKind, ...] = (
+    "positive",
+    "default",
+    "auth",
+    "negative",
+    "wire",
+    "blocked",
+    "explore",
+)
 WRONG_KEY = "conformance-wrong-key"
 
 

@@ -324,6 +324,7 @@ def plan_operation(
         _auth(b)
     if "negative" in options.kinds:
         unplanned = _negatives(b)
+    if "wire" in options.kinds:
         b.cases.extend(wire_cases(provider, model, operation, _success_checks(operation)))
     if "blocked" in options.kinds and options.triggers:
         _blocked(b)

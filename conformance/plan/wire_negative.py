@@ -71,7 +71,7 @@ def wire_cases(
         out.append(
             Case(
                 f"{prefix}/{form.form}",
-                "negative",
+                "wire",
                 request,
                 expect,
                 description,

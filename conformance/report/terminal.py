@@ -127,7 +127,7 @@ def print_plan(console: Console, plan: Plan, *, verbose: bool = False) -> None:
             cov.operation,
             str(len(cases)),
             f"{cov.positive} / {cov.lower_bound}{advisory}",
-            str(sum(1 for c in cases if c.kind == "negative")),
+            str(sum(1 for c in cases if c.kind in ("negative", "wire"))),
             str(images),
             cost,
         )

@@ -31,7 +31,7 @@ Breakage = Callable[[App], App]
 
 
 def _wire_cases(spec: Spec, provider: str) -> list[Case]:
-    cases = plan(spec, PlanOptions(providers=(provider,), kinds=("negative",), max_examples=0))
+    cases = plan(spec, PlanOptions(providers=(provider,), kinds=("wire",), max_examples=0))
     return [c for c in cases.cases if "/wire/" in c.id]
 
 
