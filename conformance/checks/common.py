@@ -104,6 +104,10 @@ def images(case: Case, exchange: Exchange) -> list[Image] | None:
             )
             continue
         uri = relative(item, locator.uri)
+        if isinstance(uri, str) and uri.startswith("data:"):
+            where = f"{pointer}/{locator.uri}" if locator.uri else pointer
+            out.append(data_url_image(where, uri, mime))
+            continue
         if isinstance(uri, str) and uri:
             where = f"{pointer}/{locator.uri}" if locator.uri else pointer
             fetch = fetched.get(uri)
@@ -125,6 +129,19 @@ def images(case: Case, exchange: Exchange) -> list[Image] | None:
                 declared = mime or fetch.response.media_type or None
                 out.append(Image(where, fetch.response.body, declared, "url", None, uri))
     return out
+
+
+def data_url_image(where: str, url: str, mime: str | None) -> Image:
+    """An image carried inline as an RFC 2397 `data:<mime>;base64,<data>` URL (chat-completion
+    gateways answer so); the URL's media type is the declared one unless the item names one."""
+    header, comma, payload = url.partition(",")
+    params = header[len("data:") :].split(";")
+    declared = mime or params[0] or None
+    if not comma or "base64" not in params[1:]:
+        return Image(where, None, declared, "b64", "not a base64 data: URL")
+    decoded = decode_base64_strict(payload)
+    problem = None if decoded is not None else "not canonical base64"
+    return Image(where, decoded, declared, "b64", problem)
 
 
 def image_urls(operation: Operation, body: Any) -> list[str]:

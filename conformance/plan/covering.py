@@ -33,7 +33,8 @@ def value_set(param: Parameter) -> list[Any]:
     if param.enum:
         return list(param.enum)
     if param.items_enum:
-        anchor = "IMAGE" if "IMAGE" in param.items_enum else None
+        # every value set keeps the image modality, whatever its spelling ("IMAGE", "image")
+        anchor = next((x for x in param.items_enum if str(x).upper() == "IMAGE"), None)
         return [[x for x in param.items_enum if x in (value, anchor)] for value in param.items_enum]
     if param.type == "boolean":
         return [False, True]

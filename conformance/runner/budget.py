@@ -1,9 +1,9 @@
 """Spending caps and lifecycle: which planned cases are sent, and why the others are skipped.
 
 `--max-requests` and `--max-images` keep cases in priority order (covering positives, defaults,
-auth, negatives, wire forms, blocked, exploration; plan order within a kind) until the next case would
-exceed a cap. Models the provider has retired are skipped against live targets. Every case not
-sent becomes a `skipped` result with its reason: nothing is dropped silently.
+auth, negatives, wire forms, blocked, exploration; plan order within a kind) until the next
+case would exceed a cap. Models the provider has retired are skipped against live targets.
+Every case not sent becomes a `skipped` result with its reason: nothing is dropped silently.
 """
 
 from __future__ import annotations

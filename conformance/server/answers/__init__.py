@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.responses import Response
 
-from conformance.server.answers import generate_content, jobs, openai_images, predict
+from conformance.server.answers import chat_images, generate_content, jobs, openai_images, predict
 from conformance.server.answers.base import AnswerContext
 
 Answer = Callable[[AnswerContext], Awaitable[Response]]
@@ -20,6 +20,7 @@ ANSWERS: Mapping[str, Answer] = {
     "gemini-generate-content": generate_content.answer,
     "openai-images": openai_images.answer,
     "apiframe-jobs": jobs.answer,
+    "openai-chat-images": chat_images.answer,
 }
 
 __all__ = ["ANSWERS", "Answer", "AnswerContext"]
