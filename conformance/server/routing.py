@@ -33,7 +33,9 @@ class ProviderRoutes:
     templates: list[tuple[re.Pattern[str], dict[str, list[Target]]]] = field(default_factory=list)
 
     def add(self, target: Target) -> None:
-        path = target.operation.path
+        # the template, not the planned path: a provider's own `{project}`-style segments
+        # (Vertex AI) match any value
+        path = target.operation.path_template.replace("{model}", target.model.id)
         method = target.operation.method.upper()
         if _PARAM.search(path):
             regex = _template_regex(path)

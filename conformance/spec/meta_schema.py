@@ -317,6 +317,9 @@ _PROVIDER_MODEL = {
     "properties": {
         "id": _STR,
         "upstream": _STR,
+        # The upstream channel the provider serves the model through (a lifecycle scope, e.g.
+        # vertex-ai): only that channel's upstream lifecycle applies.
+        "channel": _STR,
         "operations": {"type": "array", "items": _STR},
         "default_image_count": _COUNT,
         "price": {
@@ -474,6 +477,13 @@ KINDS: dict[str, dict[str, Any]] = {
                     "required": ["family", "parameters"],
                     "properties": {
                         "family": _STR,
+                        # The provider's own URL layout for the family's operation (Vertex AI)
+                        # and the values its `{name}` segments take in planned requests.
+                        "path": {"type": "string", "pattern": "^/"},
+                        "path_params": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "pattern": "^[^/{}]+$"},
+                        },
                         "parameters": {
                             "type": "object",
                             "additionalProperties": _PARAMETER_OVERRIDE,

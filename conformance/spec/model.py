@@ -296,6 +296,8 @@ class Model:
     declared_at: Location
     price: Price | None = None
     notes: tuple[str, ...] = ()
+    #: The upstream channel (lifecycle scope) the provider serves the model through, if named.
+    channel: str | None = None
 
     def operation(self, name: str) -> Operation | None:
         return next((o for o in self.operations if o.name == name), None)

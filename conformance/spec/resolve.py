@@ -6,6 +6,7 @@ pixel table exists, defaults sit inside their enums and ranges, and no fact is s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -346,9 +347,13 @@ class _Resolver:
             pixel_sizes=pixel_sizes,
             tokens_per_image=dict(up.get("tokens_per_image", {})),
             lifecycle=self.lifecycle(doc, pointer_join(at, "lifecycle"), raw.get("lifecycle")),
-            upstream_lifecycle=self.lifecycle(
-                up_doc, pointer_join(up_at, "lifecycle"), up["lifecycle"]
+            upstream_lifecycle=self.channel_lifecycle(
+                doc,
+                at,
+                raw.get("channel"),
+                self.lifecycle(up_doc, pointer_join(up_at, "lifecycle"), up["lifecycle"]),
             ),
+            channel=raw.get("channel"),
             operations=tuple(operations),
             conflicts=self.conflicts(up_doc, pointer_join(up_at, "conflicts"), up.get("conflicts"))
             + self.conflicts(doc, pointer_join(at, "conflicts"), raw.get("conflicts")),
@@ -562,12 +567,13 @@ class _Resolver:
                 self.required_source(fam_doc, pointer_join(fam_at, "job/source"), j["source"]),
             )
         limit = fam_op.get("body_limit")
+        template = provider_op.get("path", fam_op["path"])
         return m.Operation(
             name=name,
             family=provider_op["family"],
             method=fam_op["method"],
-            path_template=fam_op["path"],
-            path=fam_op["path"].replace("{model}", raw_model["id"]),
+            path_template=template,
+            path=self.planned_path(doc, name, provider_op, template, raw_model["id"]),
             success_status=fam_op["success_status"],
             parameters=tuple(parameters),
             response=self.response(fam_doc, pointer_join(fam_at, "response"), fam_op["response"]),
@@ -576,6 +582,49 @@ class _Resolver:
             job=job,
             wire=self.wire_forms(fam_doc, pointer_join(fam_at, "wire"), fam_op.get("wire")),
         )
+
+    def planned_path(
+        self, doc: SourceDocument, name: str, provider_op: dict[str, Any], template: str, model: str
+    ) -> str:
+        """The path planned requests use: `{model}` and the provider's `path_params` filled in.
+        The relay routes on the template, so any project or location is served."""
+        path = template.replace("{model}", model)
+        for key, value in provider_op.get("path_params", {}).items():
+            path = path.replace("{" + key + "}", value)
+        if "path" in provider_op:
+            left = sorted(set(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", path)))
+            if left:
+                self.err(
+                    doc,
+                    pointer_join(pointer_join("/operations", name), "path"),
+                    "spec.unfilled-path",
+                    f"path segment(s) {', '.join(left)} have no value for planned requests",
+                    "give them under `path_params:`",
+                )
+        return path
+
+    def channel_lifecycle(
+        self,
+        doc: SourceDocument,
+        at: str,
+        channel: str | None,
+        events: tuple[m.LifecycleEvent, ...],
+    ) -> tuple[m.LifecycleEvent, ...]:
+        """The upstream events of the channel a provider model is served through (all without
+        one): Imagen via Vertex AI is deprecated there, not retired as on the Gemini API."""
+        if channel is None:
+            return events
+        scoped = tuple(e for e in events if e.scope == channel)
+        if not scoped:
+            scopes = sorted({e.scope for e in events})
+            self.err(
+                doc,
+                pointer_join(at, "channel"),
+                "spec.unknown-channel",
+                f"the upstream model has no lifecycle for channel {channel!r}",
+                f"its channels: {', '.join(scopes) or '(none)'}",
+            )
+        return scoped
 
     def wire_forms(self, doc: SourceDocument, at: str, raw: Any) -> tuple[WireForm, ...]:
         out: list[WireForm] = []
