@@ -95,9 +95,12 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
 def run_headers(spec: Spec, args: argparse.Namespace) -> tuple[StaticHeader, ...]:
     """`--header` and `--secret-header`, parsed; a key slot's header cannot be one of them (the
     auth cases send it missing and wrong on purpose)."""
-    slots = {
-        s.name.lower(): p.id for p in spec.providers for s in p.auth.schemes if s.kind != "query"
-    }
+    slots: dict[str, list[str]] = {}
+    for p in spec.providers:
+        if not args.provider or p.id in args.provider:
+            for s in p.auth.schemes:
+                if s.kind != "query":
+                    slots.setdefault(s.name.lower(), []).append(p.id)
     out: dict[str, StaticHeader] = {}
     for flag, texts, secret in (
         ("--header", args.header, False),
@@ -108,9 +111,9 @@ def run_headers(spec: Spec, args: argparse.Namespace) -> tuple[StaticHeader, ...
             if isinstance(parsed, HeaderError):
                 raise UsageError(f"{flag} {text!r}: {parsed}")
             name = parsed.name.lower()
-            if name in slots and (not args.provider or slots[name] in args.provider):
+            if name in slots:
                 raise UsageError(
-                    f"{flag} {parsed.name}: that is {slots[name]}'s API-key header; "
+                    f"{flag} {parsed.name}: that is {', '.join(slots[name])}'s API-key header; "
                     "the key comes from --api-key-env (or the provider's variable)"
                 )
             if name in out:

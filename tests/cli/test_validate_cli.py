@@ -136,7 +136,7 @@ def test_unreadable_and_non_json_input_exit_2(
 def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 15
+    assert len(rows) == 21
     imagen = next(
         r for r in rows if r["provider"] == "google" and r["model"] == "imagen-4.0-generate-001"
     )

@@ -241,9 +241,11 @@ def test_cross_page_imagen_4_standard(pages: dict[str, str]) -> None:
         "apiframe (`imagen-4`)": "none",
         "routescope": "`parameters.sampleCount`",
         "tokaify": "`parameters.sampleCount`",
+        "vertex": "`parameters.sampleCount`",
     }
     defaults = matrix(page, "Defaults")["Number of images"]
     assert defaults["google"] == defaults["tokaify"] == defaults["routescope"] == "`4`"
+    assert defaults["vertex"] == "`4`"
     assert defaults["apiframe (`imagen-4`)"] == "1 (no parameter)"
     assert "X-API-Key: $APIFRAME_API_KEY" in page
     assert "`result.images[]` (URI)" in page

@@ -50,7 +50,10 @@ def keys(node: Any) -> Iterator[str]:
             yield from keys(value)
 
 
-@pytest.mark.parametrize("provider_id", ["aimlapi", "apiframe", "google", "routescope", "tokaify"])
+@pytest.mark.parametrize(
+    "provider_id",
+    ["aimlapi", "apiframe", "google", "openrouter", "routescope", "tokaify", "vertex"],
+)
 def test_every_provider_export_validates(spec: Spec, provider_id: str) -> None:
     provider = spec.provider(provider_id)
     assert provider is not None
@@ -80,8 +83,10 @@ def test_all_providers_are_covered(spec: Spec) -> None:
         "aimlapi",
         "apiframe",
         "google",
+        "openrouter",
         "routescope",
         "tokaify",
+        "vertex",
     }
 
 
@@ -157,7 +162,7 @@ def test_cli_stdout_file_and_unknown_provider(
     assert main(["--specs", specs, "openapi", "--provider", "nope"]) == 2
     err = capsys.readouterr().err
     assert "unknown provider 'nope'" in err
-    assert "aimlapi, apiframe, google, routescope, tokaify" in err
+    assert "aimlapi, apiframe, google, openrouter, routescope, tokaify, vertex" in err
 
 
 def test_export_is_deterministic(spec: Spec) -> None:

@@ -33,7 +33,15 @@ def test_index_has_all_fifteen_pairs_in_the_documented_format() -> None:
     per_provider: dict[str, int] = {}
     for provider, _ in pairs:
         per_provider[provider] = per_provider.get(provider, 0) + 1
-    assert per_provider == {"google": 6, "routescope": 6, "tokaify": 1, "apiframe": 1, "aimlapi": 1}
+    assert per_provider == {
+        "google": 6,
+        "routescope": 6,
+        "tokaify": 1,
+        "apiframe": 1,
+        "aimlapi": 1,
+        "openrouter": 1,
+        "vertex": 5,
+    }
     routescope = next(
         e
         for e in entries

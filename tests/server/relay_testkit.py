@@ -111,6 +111,12 @@ def images_of(client: TestClient, op: Operation, body: Any) -> tuple[list[Image]
             decoded = decode_base64_strict(data)
             assert decoded is not None, "image payload is not canonical base64"
             images.append(Image(decoded, declared))
+        elif isinstance(uri, str) and uri.startswith("data:"):
+            header, _, payload = uri.partition(",")
+            assert header.endswith(";base64"), "data URL is not base64"
+            decoded = decode_base64_strict(payload)
+            assert decoded is not None, "data URL payload is not canonical base64"
+            images.append(Image(decoded, declared or header[len("data:") : -len(";base64")]))
         elif isinstance(uri, str):
             got = client.get(uri)
             assert got.status_code == 200, uri

@@ -59,6 +59,14 @@ def test_providers_and_models(spec: Spec) -> None:
             "gemini-3-pro-image-preview",
         ],
         "tokaify": ["imagen-4.0-generate-001"],
+        "openrouter": ["google/gemini-3-pro-image-preview"],
+        "vertex": [
+            "imagen-4.0-fast-generate-001",
+            "imagen-4.0-generate-001",
+            "imagen-4.0-ultra-generate-001",
+            "gemini-2.5-flash-image",
+            "gemini-3-pro-image-preview",
+        ],
     }
 
 
@@ -80,6 +88,16 @@ def test_operations_and_auth(spec: Spec) -> None:
     assert ops[("aimlapi", "google/imagen-4.0-fast-generate-001")] == [
         ("POST", "/v1/images/generations")
     ]
+    assert ops[("openrouter", "google/gemini-3-pro-image-preview")] == [
+        ("POST", "/v1/chat/completions")
+    ]
+    vertex = "/v1/projects/conformance-test/locations/us-central1/publishers/google/models"
+    assert ops[("vertex", "imagen-4.0-generate-001")] == [
+        ("POST", f"{vertex}/imagen-4.0-generate-001:predict")
+    ]
+    assert ops[("vertex", "gemini-2.5-flash-image")] == [
+        ("POST", f"{vertex}/gemini-2.5-flash-image:generateContent")
+    ]
     schemes = {p.id: [(s.kind, s.name) for s in p.auth.schemes] for p in spec.providers}
     assert schemes == {
         "google": [("header", "x-goog-api-key"), ("query", "key")],
@@ -87,6 +105,8 @@ def test_operations_and_auth(spec: Spec) -> None:
         "tokaify": [("bearer", "Authorization")],
         "apiframe": [("header", "X-API-Key")],
         "aimlapi": [("bearer", "Authorization")],
+        "openrouter": [("bearer", "Authorization")],
+        "vertex": [("bearer", "Authorization")],
     }
 
 

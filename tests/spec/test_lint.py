@@ -39,7 +39,7 @@ def diagnostics(root: Path) -> list[tuple[str, str, int, int]]:
 
 def test_committed_specs_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--specs", str(SPECS), "lint"]) == 0
-    assert "ok: 5 providers, 15 models, 16 operations" in capsys.readouterr().out
+    assert "ok: 7 providers, 21 models, 22 operations" in capsys.readouterr().out
 
 
 def test_unquoted_ratio(tree: Path) -> None:
