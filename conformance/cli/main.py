@@ -18,6 +18,12 @@ from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
 COMMANDS = ("run", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
 
 
+_SPECS_HELP = (
+    "a spec tree laid over the built-in one (repeatable; later trees win, by id); "
+    "a directory holding one provider file is enough"
+)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -31,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Spec-driven conformance suite for image-generation APIs and their relays.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--specs", metavar="DIR", help="spec tree to use (default: ./specs)")
+    parser.add_argument("--specs", metavar="DIR", action="append", help=_SPECS_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -41,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not part of this build
             raise
         module.register(sub)
+    for command in sub.choices.values():
+        # Also after the command; kept apart so the command's parse does not drop the earlier ones.
+        command.add_argument(
+            "--specs", metavar="DIR", action="append", dest="specs_after", help=_SPECS_HELP
+        )
     return parser
 
 

@@ -35,7 +35,7 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    default_specs_dir,
+    top_specs_dir,
     load_or_report,
 )
 from conformance.cli.run_args import add_arguments
@@ -100,7 +100,7 @@ async def _record(
     try:
         return await record_run(
             spec,
-            Path(args.specs) if args.specs else default_specs_dir(),
+            top_specs_dir(args),
             the_plan,
             PlanSettings(opts.seed(args), opts.max_examples(args), not target.live),
             Store(args.record),

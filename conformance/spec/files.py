@@ -19,12 +19,44 @@ from conformance.spec.source import SourceDocument, load_yaml_file, pointer_join
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
 
+# A provider file with `extends:` states only what differs from its parent; it is checked whole
+# (against the provider schema) once merged, see conformance.spec.extends.
+VARIANT = "provider-variant"
+
+
 def _validator(kind: str) -> Draft202012Validator:
     if kind not in _VALIDATORS:
-        schema = dict(KINDS[kind])
+        schema = dict(KINDS["provider" if kind == VARIANT else kind])
+        if kind == VARIANT:
+            schema = _variant_schema(schema)
         schema["$defs"] = meta_schema()["$defs"]
         _VALIDATORS[kind] = Draft202012Validator(schema)
     return _VALIDATORS[kind]
+
+
+def _variant_schema(provider: dict[str, Any]) -> dict[str, Any]:
+    """The provider schema with only what a variant must state required: kind, id, extends."""
+    props = dict(provider["properties"])
+    auth = dict(props["auth"])
+    auth_props = dict(auth["properties"])
+    auth_props["reject"] = {**auth_props["reject"], "required": []}
+    props["auth"] = {**auth, "required": [], "properties": auth_props}
+    ops = props["operations"]
+    props["operations"] = {
+        **ops,
+        "additionalProperties": {**ops["additionalProperties"], "required": []},
+    }
+    models = props["models"]
+    props["models"] = {**models, "items": {**models["items"], "required": ["id"]}}
+    return {**provider, "required": ["kind", "id", "extends"], "properties": props}
+
+
+def schema_diagnostics(doc: SourceDocument, kind: str) -> list[Diagnostic]:
+    """Every meta-schema violation of `doc` read as a file of `kind`."""
+    found: list[Diagnostic] = []
+    for error in _validator(kind).iter_errors(doc.data):
+        found.extend(_schema_diagnostics(doc, error))
+    return found
 
 
 @dataclass
@@ -69,9 +101,9 @@ def load_spec_files(root: Path) -> SpecFiles:
                 )
             )
             continue
-        schema_errors = list(_validator(kind).iter_errors(doc.data))
-        for error in schema_errors:
-            files.diagnostics.extend(_schema_diagnostics(doc, error))
+        variant = kind == "provider" and "extends" in doc.data
+        schema_errors = schema_diagnostics(doc, VARIANT if variant else kind)
+        files.diagnostics.extend(schema_errors)
         if schema_errors:
             files.broken_kinds.add(kind)
         else:

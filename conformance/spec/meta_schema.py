@@ -388,6 +388,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "properties": {
             "kind": {"const": "provider"},
             "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- issue 13: provider variants (`extends: routescope`), see spec/extends.py ---
+            "extends": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- end issue 13 ---
             "title": _STR,
             "base_url": {"type": "string", "pattern": "^https?://"},
             "error_envelope": _STR,

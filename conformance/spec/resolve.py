@@ -6,14 +6,17 @@ pixel table exists, defaults sit inside their enums and ranges, and no fact is s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from conformance.spec import model as m
 from conformance.spec.diagnostics import Diagnostic, DiagnosticSink, Location, SpecError
+from conformance.spec.extends import apply_extends
 from conformance.spec.files import SpecFiles, load_spec_files
 from conformance.spec.source import SourceDocument, pointer_join
+from conformance.spec.trees import load_layered_files
 
 _MERGED_KEYS = {"source", "note", "notes", "supported"}
 _CASCADES = {
@@ -331,6 +334,11 @@ class _Resolver:
             declared_at=doc.location(at),
             price=price,
             notes=tuple(raw.get("notes", [])),
+            lifecycle_at=doc.location(pointer_join(at, "lifecycle"))
+            if raw.get("lifecycle")
+            else up_doc.location(pointer_join(up_at, "lifecycle"))
+            if up["lifecycle"]
+            else None,
         )
 
     @staticmethod
@@ -754,8 +762,14 @@ class _Resolver:
 
 
 def check_spec(root: Path) -> tuple[m.Spec | None, list[Diagnostic]]:
-    """Load, check and resolve a spec tree; the spec is None when any error was found."""
-    if not root.is_dir():
+    """Load, check and resolve one complete spec tree; the spec is None on any error."""
+    return check_layers([root])
+
+
+def check_layers(roots: Sequence[Path]) -> tuple[m.Spec | None, list[Diagnostic]]:
+    """Like `check_spec` for trees laid over each other, later wins (see spec/trees.py)."""
+    missing = [root for root in roots if not root.is_dir()]
+    if missing:
         return None, [
             Diagnostic(
                 Location(str(root), 1, 1),
@@ -763,8 +777,11 @@ def check_spec(root: Path) -> tuple[m.Spec | None, list[Diagnostic]]:
                 f"spec directory {root} does not exist",
                 hint="pass --specs DIR pointing at a spec tree",
             )
+            for root in missing
         ]
-    resolver = _Resolver(load_spec_files(root))
+    files = load_layered_files(roots) if len(roots) > 1 else load_spec_files(roots[0])
+    apply_extends(files)
+    resolver = _Resolver(files)
     spec = resolver.run()
     diagnostics = resolver.sink.sorted()
     return (spec if resolver.sink.ok else None), diagnostics
