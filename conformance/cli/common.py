@@ -27,8 +27,9 @@ def default_specs_dir() -> Path:
 
 
 def user_spec_trees(args: argparse.Namespace) -> list[str]:
-    """The `--specs` trees given (before or after the command), in order."""
-    return [*(getattr(args, "specs", None) or ()), *(getattr(args, "specs_after", None) or ())]
+    """The `--specs` trees given (before or after the command), in order; else the config's."""
+    given = [*(getattr(args, "specs", None) or ()), *(getattr(args, "specs_after", None) or ())]
+    return given or list(getattr(args, "config_specs", None) or ())
 
 
 def spec_roots_of(args: argparse.Namespace) -> list[Path]:

@@ -10,9 +10,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from conformance import __version__
 from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
+from conformance.cli.config import apply_to_run, finish, find_config
 
 # Command modules under conformance.cli, in the order `--help` lists them.
 COMMANDS = ("run", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
@@ -55,13 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    try:
+        config = find_config(Path.cwd())
+        applied = apply_to_run(_commands(parser)["run"], config)
+    except UsageError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        finish(args, config, applied)
         return int(args.func(args))
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)

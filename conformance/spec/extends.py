@@ -49,7 +49,8 @@ def apply_extends(files: SpecFiles) -> None:
                 )
             )
         elif parent is None:
-            files.diagnostics.append(_unknown_parent(doc, parent_id, sorted(by_id)))
+            known = sorted(set(by_id) - {doc.data["id"]})
+            files.diagnostics.append(_unknown_parent(doc, parent_id, known))
         else:
             base = resolve(parent, (*chain, doc.data["id"]))
             if base is not None:
