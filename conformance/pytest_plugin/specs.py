@@ -30,7 +30,7 @@ def take_item_ids(args: list[str]) -> None:
     """Turn item ids among pytest's arguments into `--conformance-select` options (in place)."""
     for index, arg in enumerate(args):
         found = _ITEM_ID.match(arg)
-        if found and not Path(arg.split("::", 1)[0]).exists():
+        if found and not Path(found.group(1).split("::", 1)[0]).exists():
             args[index] = f"{SELECT}={found.group(1)}"
 
 
