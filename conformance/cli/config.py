@@ -139,7 +139,7 @@ def _convert(config: Config, key: str, action: argparse.Action, value: Any) -> A
 
 
 def _scalar(config: Config, where: str, action: argparse.Action, value: Any) -> Any:
-    if isinstance(value, bool) or isinstance(value, list | dict):
+    if isinstance(value, bool | list | dict):
         raise UsageError(f"{where}: {value!r} is not a {action.metavar or 'value'}")
     convert = action.type
     try:

@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from conformance import __version__
 from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
-from conformance.cli.config import apply_to_run, finish, find_config
+from conformance.cli.config import apply_to_run, find_config, finish
 
 # Command modules under conformance.cli, in the order `--help` lists them.
-COMMANDS = ("run", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
+COMMANDS = (
+    "run",
+    "serve",
+    "list_cmd",
+    "init_provider",
+    "lint",
+    "schemas",
+    "validate",
+    "docs",
+    "openapi",
+)
 
 
 _SPECS_HELP = (
@@ -65,6 +77,11 @@ def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # hypothesis makes a `.hypothesis` directory wherever it is imported; the commands keep no
+    # example database (they draw with database=None), so it goes to the temp dir, not the user's.
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "conformance-hypothesis")
+    )
     parser = build_parser()
     try:
         config = find_config(Path.cwd())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -35,8 +34,8 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    top_specs_dir,
     load_or_report,
+    top_specs_dir,
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run

@@ -18,7 +18,11 @@ from conformance.spec.files import SpecFiles, load_spec_files
 # Kinds whose files define one thing each, named by their top-level `id`.
 _SINGLE = ("provider", "family")
 # Catalogue kinds: one file defines many entries under these keys.
-_CATALOGUES = {"sources": ("sources",), "envelopes": ("envelopes",), "models": ("models", "pixel_tables")}
+_CATALOGUES = {
+    "sources": ("sources",),
+    "envelopes": ("envelopes",),
+    "models": ("models", "pixel_tables"),
+}
 
 
 def builtin_specs_dir() -> Path:
