@@ -231,3 +231,15 @@ def test_the_adding_a_provider_walkthrough(installed: Installed, empty: Path) ->
         if server is not None:
             server[0].send_signal(signal.SIGINT)
             server[0].wait(timeout=10)
+
+
+def test_the_readme_quickstart_and_its_own_relay_paragraph() -> None:
+    text = (ROOT / "README.md").read_text()
+    quickstart = text.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"```sh\n", quickstart)) == 2
+    paragraph = quickstart.split("**Test your own relay.**", 1)[1]
+    steps = [step for kind, step in _doc_steps() if kind == "$"]
+    for command in ("conformance init-provider myrelay --extends routescope", "conformance serve"):
+        assert command in paragraph and any(s.startswith(command) for s in steps)
+    assert "--base-url http://127.0.0.1:8080/routescope" in paragraph
+    assert "[tool.conformance]" in paragraph and "docs/adding-a-provider.md" in paragraph

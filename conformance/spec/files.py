@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError
 from conformance.spec.diagnostics import Diagnostic
 from conformance.spec.meta_schema import KINDS, meta_schema
 from conformance.spec.source import SourceDocument, load_yaml_file, pointer_join
+from conformance.spec.suggest import known_hint
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
@@ -136,7 +137,7 @@ def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Dia
                 "spec.unknown-key",
                 f"unknown key {key!r}",
                 pointer_join(pointer, key),
-                f"allowed here: {', '.join(sorted(allowed))}" if allowed else "no keys allowed",
+                known_hint(key, allowed, "keys here") if allowed else "no keys allowed",
             )
             for key in extra
         ]

@@ -16,6 +16,7 @@ from conformance.spec.diagnostics import Diagnostic, DiagnosticSink, Location, S
 from conformance.spec.extends import apply_extends
 from conformance.spec.files import SpecFiles, load_spec_files
 from conformance.spec.source import SourceDocument, pointer_join
+from conformance.spec.suggest import closest, known_hint
 from conformance.spec.trees import load_layered_files
 
 _MERGED_KEYS = {"source", "note", "notes", "supported"}
@@ -30,6 +31,11 @@ _CASCADES = {
     "spec.no-default-count": "family",
     "spec.orphan": "family",
 }
+
+
+def _near(name: str, known: dict[str, Any]) -> str:
+    near = closest(name, known)
+    return f"did you mean {near!r}? " if near is not None else ""
 
 
 @dataclass
@@ -81,7 +87,7 @@ class _Resolver:
                 pointer_join(pointer, "ref"),
                 "spec.unknown-source",
                 f"source {ref!r} is not in sources.yaml",
-                f"known sources: {', '.join(sorted(self.sources))}",
+                known_hint(ref, self.sources, "sources"),
             )
             return None
         return m.Source(
@@ -178,7 +184,7 @@ class _Resolver:
                         pointer_join(at, "family"),
                         "spec.unknown-family",
                         f"unknown family {raw['family']!r}",
-                        f"known families: {', '.join(sorted(self.families))}",
+                        known_hint(raw["family"], self.families, "families"),
                     )
 
     # -- providers ---------------------------------------------------------------------------
@@ -192,7 +198,7 @@ class _Resolver:
                 "/error_envelope",
                 "spec.unknown-envelope",
                 f"unknown error envelope {data['error_envelope']!r}",
-                f"known envelopes: {', '.join(sorted(self.envelopes))}",
+                known_hint(data["error_envelope"], self.envelopes, "envelopes"),
             )
         auth = self.auth(doc, data["auth"])
         for op_name, op in data["operations"].items():
@@ -202,7 +208,7 @@ class _Resolver:
                     f"/operations/{op_name}/family",
                     "spec.unknown-family",
                     f"unknown family {op['family']!r}",
-                    f"known families: {', '.join(sorted(self.families))}",
+                    known_hint(op["family"], self.families, "families"),
                 )
             elif op_name not in self.families[op["family"]][1]["operations"]:
                 self.err(
@@ -210,7 +216,7 @@ class _Resolver:
                     pointer_join("/operations", op_name),
                     "spec.unknown-operation",
                     f"family {op['family']!r} has no operation {op_name!r}",
-                    f"its operations: {', '.join(self.families[op['family']][1]['operations'])}",
+                    known_hint(op_name, self.families[op["family"]][1]["operations"], "operations"),
                 )
         models: list[m.Model] = []
         seen: set[str] = set()
@@ -274,7 +280,7 @@ class _Resolver:
                 pointer_join(at, "upstream"),
                 "spec.unknown-model",
                 f"unknown upstream model {raw['upstream']!r}",
-                f"known upstream models: {', '.join(sorted(self.upstream))}",
+                known_hint(raw["upstream"], self.upstream, "upstream models"),
             )
             return None
         up_doc, up_at, up = upstream_entry
@@ -403,7 +409,7 @@ class _Resolver:
                     f"{at}/pixel_tables/{i}",
                     "spec.unknown-table",
                     f"unknown pixel table {name!r}",
-                    f"known tables: {', '.join(sorted(self.pixel_tables))}",
+                    known_hint(name, self.pixel_tables, "tables"),
                 )
                 continue
             t_doc, t_at, raw = table
@@ -500,7 +506,8 @@ class _Resolver:
                             "spec.unknown-parameter",
                             f"parameter {pname!r} is not defined by family "
                             f"{provider_op['family']!r}",
-                            f"override one of: {known}; or give `path` to define a new one",
+                            _near(pname, drafts)
+                            + f"override one of: {known}; or give `path` to define a new one",
                         )
                         continue
                     missing = [k for k in ("type", "description", "source") if k not in fields]
@@ -630,7 +637,11 @@ class _Resolver:
         first = draft.layers[0]
         declared = first.doc.location(first.pointer)
         if not sources:
-            return None
+            if not any("source" in layer.fields for layer in draft.layers):
+                return None
+            # Its source is unknown, which is reported once; dropping the parameter as well
+            # would report every fact that depends on it (a default count, a container) again.
+            sources.append(m.Source("unknown", "unknown", "", ""))
         location = merged.get("in", "body")
         path_text = merged.get("path", "")
         path = tuple(path_text.split("/")[1:]) if path_text else ()
@@ -783,7 +794,9 @@ def check_layers(roots: Sequence[Path]) -> tuple[m.Spec | None, list[Diagnostic]
     apply_extends(files)
     resolver = _Resolver(files)
     spec = resolver.run()
-    diagnostics = resolver.sink.sorted()
+    # A fact of a family or an upstream model is checked once per model that uses it: one root
+    # cause, one diagnostic.
+    diagnostics = list(dict.fromkeys(resolver.sink.sorted()))
     return (spec if resolver.sink.ok else None), diagnostics
 
 
