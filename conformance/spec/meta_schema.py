@@ -295,6 +295,26 @@ _PROVIDER_MODEL = {
     },
 }
 
+# --- issue 13: provider response overrides (see spec/answers.py) ---
+_DATA_POINTER = {"type": "string", "pattern": "^(/[^/]+)+$"}
+_RESPONSE_OVERRIDE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source"],
+    "properties": {
+        "nullable": {"type": "array", "minItems": 1, "items": _DATA_POINTER},
+        "fields": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^(/[^/]+)+$"},
+            "additionalProperties": {"type": "object"},
+        },
+        "source": {"$ref": "#/$defs/source"},
+        "note": _STR,
+    },
+}
+# --- end issue 13 ---
+
 KINDS: dict[str, dict[str, Any]] = {
     "sources": {
         "type": "object",
@@ -438,6 +458,10 @@ KINDS: dict[str, dict[str, Any]] = {
                             "type": "object",
                             "additionalProperties": _PARAMETER_OVERRIDE,
                         },
+                        # --- issue 13: a provider's answers where they differ from the family ---
+                        "success_status": {"type": "integer", "minimum": 200, "maximum": 299},
+                        "response": _RESPONSE_OVERRIDE,
+                        # --- end issue 13 ---
                     },
                 },
             },
