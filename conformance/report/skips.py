@@ -27,4 +27,5 @@ def skip_reasons(run: RunResult) -> list[tuple[str, int]]:
 
 def print_skips(console: Console, run: RunResult) -> None:
     for reason, count in skip_reasons(run):
-        console.print(f"skipped {count} case(s): {reason}", markup=False, highlight=False)
+        line = f"skipped {count} case(s): {reason}"
+        console.print(line, markup=False, highlight=False, soft_wrap=True)

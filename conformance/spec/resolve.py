@@ -154,8 +154,10 @@ def check_layers(roots: Sequence[Path]) -> tuple[m.Spec | None, list[Diagnostic]
             Diagnostic(
                 Location(str(root), 1, 1),
                 "spec.root",
-                f"spec directory {root} does not exist",
-                hint="pass --specs DIR pointing at a spec tree",
+                f"{root} is a file, not a spec tree"
+                if root.is_file()
+                else f"spec directory {root} does not exist",
+                hint="pass --specs DIR: the directory holding providers/ (one file is enough)",
             )
             for root in missing
         ]
