@@ -56,6 +56,9 @@ _PARAM_FIELDS: dict[str, Any] = {
             "input_mime_type",
             "response_modalities",
             "response_encoding",
+            # --- issue 13: OpenAI's `size: "WxH"`, an exact pixel size ---
+            "pixel_size",
+            # --- end issue 13 ---
         ]
     },
     "type": {"enum": ["string", "integer", "number", "boolean", "array", "object"]},
