@@ -10,7 +10,6 @@ nowhere else, so each changes exactly the value it names.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import Any
 
