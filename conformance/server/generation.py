@@ -24,9 +24,9 @@ from conformance.spec.model import Model, Operation, Parameter
 # Hard cap on images per answer, whatever a parameter without a maximum lets through: the relay
 # must stay bounded in memory under hostile input.
 MAX_IMAGES = 16
-_PREFERRED_TIER = "1K"
+_PREFERRED_TIER = "1K"  # the documented default tier of every family in REFERENCE.md
 _WXH = re.compile(r"^[1-9][0-9]*x[1-9][0-9]*$")  # an exact size asked for (OpenAI's `size`)
-_MAX_EDGE = 4096  # bounded memory: no edge longer than the largest documented tier's  # the documented default tier of every family in REFERENCE.md
+_MAX_EDGE = 4096  # bounded memory: no edge longer than the largest documented tier's
 
 
 @dataclass(frozen=True)
