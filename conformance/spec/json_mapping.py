@@ -73,6 +73,11 @@ def read_mapping(
     )
 
 
+def is_path_twin(name: str) -> bool:
+    """Whether a parameter name is a path field's body twin (its values name the model)."""
+    return name.endswith(PATH_FIELD_SUFFIX)
+
+
 def snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda g: "_" + g.group(1).lower(), name)
 
@@ -142,7 +147,10 @@ def apply_mapping(
             continue  # the provider does not include it; nothing to map
         values = param.items_enum or param.enum or ()
         missing = [v for v in values if v not in enum.numbers]
-        if missing:
+        reported = any(
+            d.code == "spec.enum-numbers" and d.location == mapping.declared_at for d in sink.items
+        )
+        if missing and not reported:
             sink.error(
                 mapping.declared_at,
                 "spec.enum-numbers",
