@@ -31,7 +31,7 @@ def mapping_rules(operation: Operation) -> list[str]:
         if p.type == "integer" and mapping.typed(p.path) and p.enforcement == "enforced"
     ]
     for p in quoted:
-        pattern, ranged = quoted_integer_pattern(p)
+        _, ranged = quoted_integer_pattern(p)
         scope = "within its range" if ranged else "(the range is checked on numbers only)"
         rules.append(
             f"{cells.code(p.name)} also accepts its value as a decimal string {scope}, "

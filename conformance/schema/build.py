@@ -127,7 +127,7 @@ def _node_schema(node: _Node, mapping: JsonMapping | None = None) -> dict[str, A
 
 
 def _holds(key: str, mapping: JsonMapping | None) -> dict[str, Any]:
-    """"The object holds `key`": under proto3 JSON a null value does not count (it is unset)."""
+    """ "The object holds `key`": under proto3 JSON a null value does not count (it is unset)."""
     if mapping is None:
         return {"required": [key]}
     return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}

@@ -4,10 +4,11 @@ Google's proto-JSON accepts `generation_config.image_config.aspect_ratio` as wel
 spelling, and upstream enums are case-insensitive where the spec says so. Where the operation
 declares a proto3 JSON mapping, the value is first decoded as a ProtoJSON parser would: `null`
 is an unset field, an integer field's decimal string is that integer, an enum number is the
-enum's name (the schema, built from the same declaration, has already accepted exactly these). Every answer builder
-reads through here, by parameter (never by a hard-coded key), so that a provider added to the
-specs is read correctly without new code. Values that break the parameter's own rules read as
-absent: that is what "answer as if valid, with defaults for what cannot be read" means.
+enum's name (the schema, built from the same declaration, has already accepted exactly these).
+Every answer builder reads through here, by parameter (never by a hard-coded key), so that a
+provider added to the specs is read correctly without new code. Values that break the
+parameter's own rules read as absent: that is what "answer as if valid, with defaults for what
+cannot be read" means.
 """
 
 from __future__ import annotations

@@ -242,7 +242,9 @@ class JsonMapping:
 
     def typed(self, path: tuple[str, ...]) -> bool:
         """Whether the field at `path` is a proto field (not inside a Value/Struct)."""
-        return not any(path[: len(z.path)] == z.path and len(path) > len(z.path) for z in self.untyped)
+        return not any(
+            path[: len(z.path)] == z.path and len(path) > len(z.path) for z in self.untyped
+        )
 
     def enum_for(self, parameter: str) -> ProtoEnum | None:
         return next((e for e in self.enums if e.parameter == parameter), None)

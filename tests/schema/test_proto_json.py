@@ -45,7 +45,7 @@ def _rules(validator: SchemaValidator, body: Any) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize(("provider", "model"), GEMINI)
 def test_done_when_model_in_body_and_null_tools_are_valid(provider: str, model: str) -> None:
-    """The LiteLLM body: HTTP + GENERATE (`model` is a request field) and PROTOJSON "Null values"."""
+    """The LiteLLM body: HTTP + GENERATE (`model` is a field) and PROTOJSON "Null values"."""
     validator = _validator(provider, model)
     body = {**PROMPT, "model": model, "tools": None}
     assert validator.violations(body) == []
@@ -81,7 +81,9 @@ def test_both_spellings_of_every_proto_field(provider: str, model: str) -> None:
     original proto field name."""
     validator = _validator(provider, model)
     snake = {
-        "contents": [{"parts": [{"text": "x"}, {"inline_data": {"mime_type": "image/png", "data": "AAAA"}}]}],
+        "contents": [
+            {"parts": [{"text": "x"}, {"inline_data": {"mime_type": "image/png", "data": "AAAA"}}]}
+        ],
         "system_instruction": {"parts": [{"text": "be brief"}]},
         "safety_settings": [],
         "generation_config": {
