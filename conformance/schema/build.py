@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.schema.proto_json import widen
+from conformance.schema.proto_json import fold_case, widen
 from conformance.spec.model import WILDCARD, JsonMapping, Model, Operation, Parameter, Provider
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -95,6 +95,7 @@ def _node_schema(node: _Node, mapping: JsonMapping | None = None) -> dict[str, A
             schema["x-advisory"] = advisory
         if mapping is not None:
             widen(schema, param, mapping)
+        fold_case(schema, param)
     if WILDCARD in node.children:
         schema.setdefault("type", "array")
         schema["items"] = _node_schema(node.children[WILDCARD], mapping)

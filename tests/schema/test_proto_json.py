@@ -184,3 +184,33 @@ def test_non_google_families_are_unchanged() -> None:
     assert validator is not None
     body = {"model": model.id, "prompt": "x", "num_images": None}
     assert ("/num_images", "type") in _rules(validator, body)
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "path", "good", "bad"),
+    [
+        ("google", "gemini-2.5-flash-image", "generationConfig", ["Text", "Image"], ["Txt"]),
+        ("google", "imagen-4.0-generate-001", "parameters", "Allow_Adult", "allow"),
+        ("routescope", "imagen-4.0-generate-001", "parameters", "DONT_ALLOW", "dont"),
+    ],
+)
+def test_case_insensitive_enums_in_any_case(
+    provider: str, model: str, path: str, good: Any, bad: Any
+) -> None:
+    """`case_insensitive: true` (upstream-imagen: "enum values are case-insensitive upstream",
+    the SDK sends DONT_ALLOW; responseModalities likewise per upstream-gemini-image): any letter
+    case is accepted, not only the listed and upper-cased spellings; another word is an enum miss
+    reported at the spec's enum line."""
+    validator = _validator(provider, model)
+    if path == "generationConfig":
+        body: dict[str, Any] = {**PROMPT, path: {"responseModalities": good}}
+        miss = {**PROMPT, path: {"responseModalities": bad}}
+        pointer = "/generationConfig/responseModalities/0"
+    else:
+        body = {"instances": [{"prompt": "x"}], path: {"personGeneration": good}}
+        miss = {"instances": [{"prompt": "x"}], path: {"personGeneration": bad}}
+        pointer = "/parameters/personGeneration"
+    assert validator.violations(body) == []
+    found = validator.violations(miss)
+    assert [(v.pointer, v.rule) for v in found] == [(pointer, "enum")]
+    assert "any case" in found[0].message and found[0].spec_location is not None
