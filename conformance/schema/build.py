@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.schema.proto_json import fold_case, widen
+from conformance.schema.case import fold_case
+from conformance.schema.proto_json import widen
 from conformance.spec.model import WILDCARD, JsonMapping, Model, Operation, Parameter, Provider
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -128,7 +129,7 @@ def _node_schema(node: _Node, mapping: JsonMapping | None = None) -> dict[str, A
 
 
 def _holds(key: str, mapping: JsonMapping | None) -> dict[str, Any]:
-    """ "The object holds `key`": under proto3 JSON a null value does not count (it is unset)."""
+    """That the object holds `key`; under proto3 JSON a null value does not count (it is unset)."""
     if mapping is None:
         return {"required": [key]}
     return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}

@@ -12,7 +12,6 @@ Each widened property names the rules it carries in `x-proto3`.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from conformance.spec.model import WILDCARD, JsonMapping, Parameter
@@ -81,35 +80,3 @@ def widen(schema: dict[str, Any], param: Parameter, mapping: JsonMapping) -> Non
     schema["type"] = types[0] if len(types) == 1 else types
     if rules:
         schema["x-proto3"] = rules
-
-
-def any_case_pattern(values: list[Any]) -> str:
-    """A pattern matching each string of `values` in any letter case (ECMA 262 syntax)."""
-    alternatives = []
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        alternatives.append(
-            "".join(
-                f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c)
-                for c in value
-            )
-        )
-    return "^(?:" + "|".join(alternatives) + ")$"
-
-
-def fold_case(schema: dict[str, Any], param: Parameter) -> None:
-    """Accept a case-insensitive enum's strings in any case (`Allow_Adult`, `Image`).
-
-    The listed spellings stay an `enum` (tools and generators read it); an `anyOf` adds the
-    any-case pattern, and `x-enum-any-case` lets the validator report a miss as an `enum` miss.
-    """
-    if not param.case_insensitive:
-        return
-    target = schema.get("items") if param.items_enum is not None else schema
-    if not isinstance(target, dict) or "enum" not in target:
-        return
-    listed = target.pop("enum")
-    canonical = list(param.items_enum if param.items_enum is not None else param.enum or ())
-    target["anyOf"] = [{"enum": listed}, {"type": "string", "pattern": any_case_pattern(canonical)}]
-    target["x-enum-any-case"] = canonical
