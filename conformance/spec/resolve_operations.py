@@ -11,6 +11,7 @@ from typing import Any
 from conformance.spec import model as m
 from conformance.spec.answers import patch_response_schema
 from conformance.spec.diagnostics import Location
+from conformance.spec.json_mapping import apply_mapping, read_mapping
 from conformance.spec.resolve_catalogues import CatalogueResolver
 from conformance.spec.source import SourceDocument, pointer_join
 from conformance.spec.suggest import closest
@@ -126,6 +127,14 @@ class OperationResolver(CatalogueResolver):
             param = self.parameter(draft, raw_model["id"])
             if param is not None:
                 parameters.append(param)
+        mapping = read_mapping(
+            fam_doc,
+            pointer_join(fam_at, "json_mapping"),
+            fam_op.get("json_mapping"),
+            self.required_source,
+            self.conflicts,
+        )
+        parameters = apply_mapping(mapping, parameters, raw_model["id"], self.sink)
         self.check_structure(at, name, parameters)
         job = None
         if "job" in fam_op:
@@ -164,6 +173,7 @@ class OperationResolver(CatalogueResolver):
             declared_at=fam_doc.location(fam_at),
             body_limit=limit["value"] if limit else None,
             job=job,
+            json_mapping=mapping,
         )
 
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
