@@ -56,6 +56,9 @@ _PARAM_FIELDS: dict[str, Any] = {
             "input_mime_type",
             "response_modalities",
             "response_encoding",
+            # --- issue 13: OpenAI's `size: "WxH"`, an exact pixel size ---
+            "pixel_size",
+            # --- end issue 13 ---
         ]
     },
     "type": {"enum": ["string", "integer", "number", "boolean", "array", "object"]},
@@ -186,6 +189,66 @@ _WIRE_FORM = {
     },
 }
 
+_JSON_MAPPING = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["format", "source", "message"],
+    "properties": {
+        "format": {"enum": ["proto3"]},
+        "source": {"$ref": "#/$defs/source"},
+        "message": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "source"],
+            "properties": {"name": _STR, "source": {"$ref": "#/$defs/source"}},
+        },
+        "path_fields": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "template", "source"],
+                "properties": {
+                    "name": _STR,
+                    "template": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "enums": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["parameter", "numbers", "source"],
+                "properties": {
+                    "parameter": _STR,
+                    "numbers": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "integer", "minimum": 0},
+                    },
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "untyped": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "proto_type", "source"],
+                "properties": {
+                    "path": _POINTER,
+                    "proto_type": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "conflicts": {"type": "array", "items": _CONFLICT},
+    },
+}
+
 _OPERATION = {
     "type": "object",
     "additionalProperties": False,
@@ -195,6 +258,7 @@ _OPERATION = {
         "path": {"type": "string", "pattern": "^/"},
         "success_status": {"type": "integer", "minimum": 200, "maximum": 299},
         "body_limit": _LENGTH_LIMIT,
+        "json_mapping": _JSON_MAPPING,
         "job": {
             "type": "object",
             "additionalProperties": False,
@@ -340,6 +404,26 @@ _PROVIDER_MODEL = {
     },
 }
 
+# --- issue 13: provider response overrides (see spec/answers.py) ---
+_DATA_POINTER = {"type": "string", "pattern": "^(/[^/]+)+$"}
+_RESPONSE_OVERRIDE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source"],
+    "properties": {
+        "nullable": {"type": "array", "minItems": 1, "items": _DATA_POINTER},
+        "fields": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^(/[^/]+)+$"},
+            "additionalProperties": {"type": "object"},
+        },
+        "source": {"$ref": "#/$defs/source"},
+        "note": _STR,
+    },
+}
+# --- end issue 13 ---
+
 KINDS: dict[str, dict[str, Any]] = {
     "sources": {
         "type": "object",
@@ -433,6 +517,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "properties": {
             "kind": {"const": "provider"},
             "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- issue 13: provider variants (`extends: routescope`), see spec/extends.py ---
+            "extends": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- end issue 13 ---
             "title": _STR,
             "base_url": {"type": "string", "pattern": "^https?://"},
             "error_envelope": _STR,
@@ -488,6 +575,10 @@ KINDS: dict[str, dict[str, Any]] = {
                             "type": "object",
                             "additionalProperties": _PARAMETER_OVERRIDE,
                         },
+                        # --- issue 13: a provider's answers where they differ from the family ---
+                        "success_status": {"type": "integer", "minimum": 200, "maximum": 299},
+                        "response": _RESPONSE_OVERRIDE,
+                        # --- end issue 13 ---
                     },
                 },
             },

@@ -203,6 +203,58 @@ class ResponseSpec:
 
 
 @dataclass(frozen=True)
+class PathField:
+    """A request-message field the URL path binds that proto3 JSON also reads from the body."""
+
+    name: str
+    template: str
+    source: Source
+    declared_at: Location
+
+
+@dataclass(frozen=True)
+class ProtoEnum:
+    """The numbers of a proto enum: proto3 JSON accepts an enum's name or its number."""
+
+    parameter: str
+    numbers: Mapping[str, int]
+    source: Source
+
+
+@dataclass(frozen=True)
+class UntypedZone:
+    """A body path holding a `google.protobuf.Value`/`Struct`: no proto typing applies below it."""
+
+    path: tuple[str, ...]
+    proto_type: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class JsonMapping:
+    """How the upstream parses request bodies (`format: proto3`: the protobuf JSON mapping)."""
+
+    format: Literal["proto3"]
+    message: str
+    message_source: Source
+    source: Source
+    path_fields: tuple[PathField, ...]
+    enums: tuple[ProtoEnum, ...]
+    untyped: tuple[UntypedZone, ...]
+    conflicts: tuple[Conflict, ...]
+    declared_at: Location
+
+    def typed(self, path: tuple[str, ...]) -> bool:
+        """Whether the field at `path` is a proto field (not inside a Value/Struct)."""
+        return not any(
+            path[: len(z.path)] == z.path and len(path) > len(z.path) for z in self.untyped
+        )
+
+    def enum_for(self, parameter: str) -> ProtoEnum | None:
+        return next((e for e in self.enums if e.parameter == parameter), None)
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation of one model at one provider, parameters fully resolved."""
 
@@ -219,6 +271,7 @@ class Operation:
     job: JobSpec | None = None
     #: Documented answers to wire-level mistakes (malformed JSON, no Content-Type, ...).
     wire: tuple[WireForm, ...] = ()
+    json_mapping: JsonMapping | None = None
 
     @property
     def has_body(self) -> bool:
@@ -298,6 +351,8 @@ class Model:
     notes: tuple[str, ...] = ()
     #: The upstream channel (lifecycle scope) the provider serves the model through, if named.
     channel: str | None = None
+    # Where the lifecycle `status` is read from (None: no lifecycle stated anywhere, so "ga").
+    lifecycle_at: Location | None = None
 
     def operation(self, name: str) -> Operation | None:
         return next((o for o in self.operations if o.name == name), None)
@@ -310,6 +365,15 @@ class Model:
         """The provider's own current lifecycle status (last event), else upstream's."""
         events = self.lifecycle or self.upstream_lifecycle
         return events[-1].status if events else "ga"
+
+    @property
+    def status_origin(self) -> str:
+        """Which layer decided `status`, and in which file: what `conformance list` shows."""
+        layer = "provider" if self.lifecycle else "upstream" if self.upstream_lifecycle else None
+        if layer is None or self.lifecycle_at is None:
+            return "default: no lifecycle stated"
+        at = self.lifecycle_at
+        return f"{layer} lifecycle, {at.file}:{at.line}"
 
     @property
     def upstream_status(self) -> str:
