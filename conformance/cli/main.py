@@ -15,7 +15,7 @@ from conformance import __version__
 from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
 # Command modules under conformance.cli, in the order `--help` lists them.
-COMMANDS = ("run", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
+COMMANDS = ("run", "report", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -38,6 +38,7 @@ def wants_thumbnails(args: argparse.Namespace) -> bool:
 
 
 def requested(args: argparse.Namespace) -> list[tuple[Path, Writer]]:
+    """(path, writer) of every report file the options ask for."""
     pairs: list[tuple[Path | None, Writer]] = [
         (args.json, write_json),
         (args.html, write_html),
