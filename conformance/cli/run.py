@@ -40,7 +40,12 @@ from conformance.cli.common import (
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
-from conformance.cli.run_reports import sharded, wants_thumbnails, write_reports
+from conformance.cli.run_reports import (
+    shard_option,
+    sharded,
+    wants_thumbnails,
+    write_reports,
+)
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
@@ -161,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     target = opts.target_options(spec, args)
     console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    shard_option(args)  # usage errors before anything runs
     if args.replay is not None:
         return _replay(spec, args, console)
     options = PlanOptions(

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from conformance.cli.common import UsageError
 from conformance.plan.planner import Plan
-from conformance.plan.shard import ShardPlan, parse_shard, shard_plan
+from conformance.plan.shard import Shard, ShardPlan, parse_shard, shard_plan
 from conformance.report import Report, from_run, write_html, write_json, write_junit, write_markdown
 from conformance.runner import RunResult
 
 Writer = Callable[[Report, Path], None]
 
 
-def sharded(args: argparse.Namespace, the_plan: Plan) -> ShardPlan | None:
+def shard_option(args: argparse.Namespace) -> Shard | None:
     """The shard `--shard K/N` asks for (None without it); usage errors raise UsageError."""
     if args.shard is None:
         return None
@@ -28,7 +28,13 @@ def sharded(args: argparse.Namespace, the_plan: Plan) -> ShardPlan | None:
     shard = parse_shard(args.shard)
     if isinstance(shard, str):
         raise UsageError(shard)
-    return shard_plan(the_plan, shard)
+    return shard
+
+
+def sharded(args: argparse.Namespace, the_plan: Plan) -> ShardPlan | None:
+    """This shard's part of the plan (None without `--shard`)."""
+    shard = shard_option(args)
+    return shard_plan(the_plan, shard) if shard is not None else None
 
 
 def wants_thumbnails(args: argparse.Namespace) -> bool:
