@@ -26,7 +26,8 @@ from conformance.report.junit import render_finding
 from conformance.report.markdown import cell, matrix
 from conformance.report.model import Report
 
-_ORDER = {"fail": 0, "error": 1, "blocked": 2, "skipped": 3, "pass": 4}
+#: Cases in this order: what needs a look first, then what was judged, then what was not.
+_ORDER = {"fail": 0, "error": 1, "pass": 2, "blocked": 3, "skipped": 4}
 
 
 @cache
@@ -60,6 +61,24 @@ def _body_html(body: dict[str, Any], case_anchor: str) -> Markup:
     return Markup("".join(out))
 
 
+def _request_text(request: dict[str, Any]) -> str:
+    """The request as a person reads it: line, headers, where the key goes, body."""
+    auth = request["auth"]
+    where = f" in {auth['kind']} {auth['name']}" if auth["kind"] else ""
+    lines = [f"{request['method']} {request['url'] or request['path']}"]
+    lines += [f"{name}: {value}" for name, value in request["headers"]]
+    lines.append(f"(auth: {auth['mode']} key{where})")
+    if request["body"] is not None:
+        lines += ["", json.dumps(request["body"], indent=2, ensure_ascii=False)]
+    return "\n".join(lines)
+
+
+def _passing(findings: list[dict[str, Any]]) -> list[str]:
+    """Passing findings grouped: `image-payload (decode) x4`."""
+    counts = Counter(f"{f['check']} ({f['rule']})" if f["rule"] else f["check"] for f in findings)
+    return [name if n == 1 else f"{name} x{n}" for name, n in counts.items()]
+
+
 def _case_view(case: dict[str, Any]) -> dict[str, Any]:
     anchor = f"case-{case['index']}"
     exchange = case["exchange"]
@@ -69,14 +88,14 @@ def _case_view(case: dict[str, Any]) -> dict[str, Any]:
     return {
         "anchor": anchor,
         "case": case,
-        "request_body": json.dumps(case["request"]["body"], indent=2, ensure_ascii=False)
-        if case["request"]["body"] is not None
-        else None,
+        "request_text": _request_text(case["request"]),
         "first_response": exchange["response"] if exchange else None,
         "response": response,
         "body_html": _body_html(response, anchor) if response else None,
         "problems": [f for f in case["findings"] if f["outcome"] != "pass" or f["advisory"]],
-        "passes": [f for f in case["findings"] if f["outcome"] == "pass" and not f["advisory"]],
+        "passes": _passing(
+            [f for f in case["findings"] if f["outcome"] == "pass" and not f["advisory"]]
+        ),
         "mismatch": any(i["mismatches"] for i in case["images"]),
     }
 
