@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.plan.planner import ALL_CHECKS
-from conformance.report.model import FORMAT, Report, totals
+from conformance.report.model import FORMAT, Report, checks_of, totals
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def merge(reports: list[tuple[str, Report]]) -> Report | MergeError:
         "wall_seconds": max(r["wall_seconds"] for _, r in reports),
         **totals(cases),
         "shard": None,
-        "checks": [c for c in ALL_CHECKS if any(c in case["checks"] for case in cases)],
+        "checks": checks_of(cases),
         "notes": sorted({n for _, r in reports for n in r["notes"]}),
         "coverage": first["coverage"],
         "cases": cases,

@@ -111,10 +111,16 @@ def case_entry(result: CaseResult, index: int, base_urls: Mapping[str, str]) -> 
     case = result.case
     want = asked(case)
     exchange = result.exchange
+    response = exchange.response if exchange is not None else None
     return {
         "index": index,
         **case.as_dict(),
         "outcome": result.outcome,
+        # at a glance (the full record is under "exchange")
+        "status": response.status if response is not None else None,
+        "url": exchange.url if exchange is not None else None,
+        "polls": len(exchange.polls) if exchange is not None else 0,
+        "elapsed": round(exchange.elapsed, 4) if exchange is not None else None,
         "asked": want,
         "curl": to_curl(
             case.request, base_urls.get(case.provider.id, ""), case.provider.auth.key_env
@@ -127,6 +133,11 @@ def case_entry(result: CaseResult, index: int, base_urls: Mapping[str, str]) -> 
         "images": [_image(i, result, want) for i in result.images],
         "findings": [f.as_dict() for f in result.findings],
     }
+
+
+def checks_of(cases: list[dict[str, Any]]) -> list[str]:
+    """The checks any case ran, in the planner's order (the matrix's columns)."""
+    return [c for c in ALL_CHECKS if any(c in case["checks"] for case in cases)]
 
 
 def totals(cases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -164,8 +175,8 @@ def from_run(
             if shard
             else None
         ),
-        "checks": [c for c in ALL_CHECKS if any(c in case["checks"] for case in cases)],
-        "notes": list(run.notes),
+        "checks": checks_of(cases),
+        "notes": sorted(set(run.notes)),
         "coverage": [
             {
                 "provider": c.provider,

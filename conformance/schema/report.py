@@ -139,6 +139,10 @@ def report_schema() -> dict[str, Any]:
             "expect": {"type": "object"},
             "checks": {"type": "array", "items": _STR},
             "outcome": outcome,
+            "status": {"type": ["integer", "null"], "description": "the first answer's status"},
+            "url": _STR_OR_NULL,
+            "polls": {**_INT, "description": "job polls sent"},
+            "elapsed": {"type": ["number", "null"], "minimum": 0},
             "asked": _object(
                 {
                     "images": _INT_OR_NULL,
