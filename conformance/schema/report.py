@@ -124,13 +124,18 @@ def report_schema() -> dict[str, Any]:
                 }
             ),
             "body": {},
-        }
+            # a body sent exactly as written (a wire form: malformed JSON), else null
+            "raw_body": _STR_OR_NULL,
+        },
+        optional=("raw_body",),
     )
     case = _object(
         {
             "index": _INT,
             "id": _STR,
-            "kind": {"enum": ["positive", "default", "negative", "auth", "explore", "blocked"]},
+            "kind": {
+                "enum": ["positive", "default", "negative", "wire", "auth", "explore", "blocked"]
+            },
             "provider": _STR,
             "model": _STR,
             "operation": _STR,
