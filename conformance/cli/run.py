@@ -11,7 +11,6 @@ spec or cassette errors.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
+from conformance.runner.blocking import run_sync
 from conformance.runner.engine import Progress
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
@@ -137,7 +137,7 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
         print_stale(console, replaying, store.root)
         return EXIT_FINDINGS if replaying.stale else EXIT_OK
     with progress_bar(console, len(the_plan.cases)) as advance:
-        result = asyncio.run(
+        result = run_sync(
             replay_run(
                 replaying,
                 concurrency=args.concurrency,
@@ -188,9 +188,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the selection plans no cases")
     if args.block_network:
         with blocked():
-            result = asyncio.run(_execute(spec, the_plan, args, target, console))
+            result = run_sync(_execute(spec, the_plan, args, target, console))
     else:
-        result = asyncio.run(_execute(spec, the_plan, args, target, console))
+        result = run_sync(_execute(spec, the_plan, args, target, console))
     print_summary(console, result, opts.base_urls(spec, target))
     if not target.live and result.failed:
         console.print(
