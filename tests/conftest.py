@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,7 @@ UPSTREAM_SAMPLES = REPO.parent / "shared" / "upstream-samples"
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     return load_spec(SPECS)
+
+
+# Encoded images go to a cache of this session, not the user's (conformance.images.disk_cache).
+os.environ.setdefault("CONFORMANCE_IMAGE_CACHE", tempfile.mkdtemp(prefix="conformance-images-"))
