@@ -18,17 +18,9 @@ from typing import Any
 
 from rich.console import Console
 
-from conformance.cassettes import (
-    CassetteError,
-    PlanSettings,
-    Replaying,
-    SecretLeak,
-    Selection,
-    Store,
-    blocked,
-    load_manifests,
-    replay_plan,
-)
+# The cassette modules (and vcrpy, which imports the stubs of every HTTP library it can patch)
+# are imported only by the runs that record, replay or block the network: ~0.3 s on each other
+# run's start-up.
 from conformance.cli import run_options as opts
 from conformance.cli.common import (
     EXIT_FINDINGS,
@@ -39,7 +31,6 @@ from conformance.cli.common import (
     load_or_report,
 )
 from conformance.cli.run_args import add_arguments
-from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
@@ -98,6 +89,9 @@ async def _record(
     budget: Budget,
     advance: Progress,
 ) -> RunResult:
+    from conformance.cassettes import CassetteError, PlanSettings, SecretLeak, Selection, Store
+    from conformance.cli.run_cassettes import RecordOptions, record_run
+
     try:
         return await record_run(
             spec,
@@ -115,6 +109,15 @@ async def _record(
 
 
 def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
+    from conformance.cassettes import (
+        CassetteError,
+        Replaying,
+        Store,
+        load_manifests,
+        replay_plan,
+    )
+    from conformance.cli.run_cassettes import print_stale, replay_run
+
     store = Store(args.replay)
     try:
         manifests = load_manifests(store, tuple(args.provider))
@@ -192,6 +195,8 @@ def run(args: argparse.Namespace) -> int:
     if not the_plan.cases:
         raise UsageError("the selection plans no cases")
     if args.block_network:
+        from conformance.cassettes import blocked
+
         with blocked():
             result = run_sync(_execute(spec, the_plan, args, target, console))
     else:
