@@ -23,7 +23,7 @@ import PIL
 
 ENV_VAR: Final = "CONFORMANCE_IMAGE_CACHE"
 #: Bump when `synth` changes what it produces for the same arguments.
-SYNTH_VERSION: Final = 1
+SYNTH_VERSION: Final = 2
 DEFAULT_MAX_BYTES: Final = 512 * 1024 * 1024
 
 
