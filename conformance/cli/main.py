@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from conformance import __version__
+from conformance.cli.config import Applied, apply_to_run, find_config, finish
 from conformance.cli.exits import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
 # Command modules under conformance.cli, in the order `--help` lists them, with the commands each
 # registers and their help lines.
 COMMANDS: dict[str, dict[str, str]] = {
     "run": {"run": "run the conformance suite (default: against the built-in reference relay)"},
+    "report": {"report": "combine sharded runs' JSON reports and render them"},
     "serve": {"serve": "run the reference relay (every provider of the specs, offline)"},
     "list_cmd": {"list": "list providers, models, operations and lifecycle"},
+    "init_provider": {
+        "init-provider": (
+            "write a commented skeleton for your own provider (a variant of a known one)"
+        )
+    },
     "lint": {"lint": "check the specs; print file:line:col errors"},
     "schemas": {"schemas": "generate schemas/ from the specs"},
     "validate": {
@@ -32,6 +42,12 @@ COMMANDS: dict[str, dict[str, str]] = {
     "docs": {"docs": "generate the parameter pages in docs/params/"},
     "openapi": {"openapi": "export one provider's specs as OpenAPI 3.1"},
 }
+
+
+_SPECS_HELP = (
+    "a spec tree laid over the built-in one (repeatable; later trees win, by id); "
+    "a directory holding one provider file is enough"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Spec-driven conformance suite for image-generation APIs and their relays.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--specs", metavar="DIR", help="spec tree to use (default: ./specs)")
+    parser.add_argument("--specs", metavar="DIR", action="append", help=_SPECS_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = None if argv is None else _command_in(parser, argv)
     for name, commands in COMMANDS.items():
@@ -63,6 +79,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 continue  # command not part of this build
             raise
         module.register(sub)
+    for command in sub.choices.values():
+        # Also after the command; kept apart so the command's parse does not drop the earlier ones.
+        command.add_argument(
+            "--specs", metavar="DIR", action="append", dest="specs_after", help=_SPECS_HELP
+        )
     return parser
 
 
@@ -80,14 +101,35 @@ def _command_in(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | N
     return None
 
 
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # hypothesis makes a `.hypothesis` directory wherever it is imported; the commands keep no
+    # example database (they draw with database=None), so it goes to the temp dir, not the user's.
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "conformance-hypothesis")
+    )
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv)
+    try:
+        config = find_config(Path.cwd())
+        # The config sets `run`'s defaults; only a run loads that command's real parser.
+        run_loaded = _command_in(parser, argv) == "run"
+        applied = apply_to_run(_commands(parser)["run"], config) if run_loaded else Applied()
+    except UsageError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        finish(args, config, applied)
         return int(args.func(args))
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
