@@ -2,9 +2,10 @@
 
 - `help_seconds`: `conformance --help` (median of rounds); `lint_seconds`: `conformance lint`.
 - `first_run_penalty_seconds`: a fresh checkout's first `conformance run` minus its second, run
-  in a new empty directory (so no `.hypothesis/`) with a new image cache (so no encoded images):
-  what a fresh CI job pays. `first_run_penalty_checkout_seconds` keeps the image cache warm: a
-  new checkout on a machine that already ran the suite.
+  in a new empty directory with a new image cache and a new hypothesis directory (so no encoded
+  images and no charmap or constants cache): what a fresh CI job pays.
+  `first_run_penalty_checkout_seconds` keeps both warm: a new checkout on a machine that already
+  ran the suite.
 - `default_run_seconds` / `default_run_peak_rss_mb` / `default_run_cpu_seconds`: the warm run.
 
     python benchmarks/startup.py [--rounds 5] [--json FILE]
@@ -21,11 +22,13 @@ from typing import Any
 from processes import ROOT, Timed, conformance, median_of, timed
 
 _CACHE = "CONFORMANCE_IMAGE_CACHE"
+_HYPOTHESIS = "HYPOTHESIS_STORAGE_DIRECTORY"  # the CLI defaults it to the machine's temp dir
 
 
-def _first_and_second(image_cache: Path, workdir: Path) -> tuple[Timed, Timed]:
+def _first_and_second(caches: Path, workdir: Path) -> tuple[Timed, Timed]:
+    """Two runs in `workdir` with the image cache and hypothesis' directory under `caches`."""
     command = conformance("--specs", str(ROOT / "specs"), "run")
-    env = {_CACHE: str(image_cache)}
+    env = {_CACHE: str(caches / "images"), _HYPOTHESIS: str(caches / "hypothesis")}
     workdir.mkdir(parents=True, exist_ok=True)
     return timed(command, cwd=workdir, env=env), timed(command, cwd=workdir, env=env)
 
@@ -37,10 +40,10 @@ def measure(rounds: int = 5) -> dict[str, Any]:
     checkout_penalties: list[float] = []
     warm: list[Timed] = []
     with tempfile.TemporaryDirectory(prefix="bench-first-run-") as tmp:
-        shared_cache = Path(tmp) / "shared-images"
+        shared_cache = Path(tmp) / "machine-caches"
         _first_and_second(shared_cache, Path(tmp) / "fill")  # a machine that ran the suite
         for i in range(max(1, rounds // 2)):
-            first, second = _first_and_second(Path(tmp) / f"images-{i}", Path(tmp) / f"c{i}")
+            first, second = _first_and_second(Path(tmp) / f"caches-{i}", Path(tmp) / f"c{i}")
             penalties.append(first.wall - second.wall)
             first, second = _first_and_second(shared_cache, Path(tmp) / f"w{i}")
             checkout_penalties.append(first.wall - second.wall)

@@ -69,8 +69,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = None if argv is None else _command_in(parser, argv)
     for name, commands in COMMANDS.items():
         if argv is not None and chosen not in commands:
-            for command, help_line in commands.items():
-                sub.add_parser(command, help=help_line, add_help=False)
+            for listed, help_line in commands.items():
+                sub.add_parser(listed, help=help_line, add_help=False)
             continue
         try:
             module = importlib.import_module(f"conformance.cli.{name}")

@@ -54,7 +54,7 @@ def test_a_chosen_command_parses_its_own_options() -> None:
     args = build_parser(["--specs", "d", "lint", "--json"]).parse_args(
         ["--specs", "d", "lint", "--json"]
     )
-    assert args.specs == "d" and args.json is True and callable(args.func)
+    assert args.specs == ["d"] and args.json is True and callable(args.func)
 
 
 def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
