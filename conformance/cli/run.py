@@ -40,11 +40,13 @@ from conformance.cli.common import (
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
+from conformance.cli.run_sandwich import attach_hook, prepare
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.engine import Progress
+from conformance.runner.sandwich import Marked
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
 from conformance.transport.live import MissingKey
@@ -62,7 +64,12 @@ def register(sub: Any) -> None:
 
 
 async def _execute(
-    spec: Spec, the_plan: Plan, args: argparse.Namespace, target: TargetOptions, console: Console
+    spec: Spec,
+    the_plan: Plan,
+    args: argparse.Namespace,
+    target: TargetOptions,
+    console: Console,
+    marks: dict[str, Marked],
 ) -> RunResult:
     live = target.live
     flow = opts.flow_options(args, live)
@@ -72,7 +79,10 @@ async def _execute(
         with progress_bar(console, len(the_plan.cases)) as advance:
             if args.record is not None:
                 return await _record(spec, the_plan, args, target, flow, budget, advance)
-            async with open_transports(spec, providers, target) as transports:
+            async with (
+                open_transports(spec, providers, target) as transports,
+                attach_hook(spec, args, target, marks) as attach,
+            ):
                 return await run_plan(
                     the_plan,
                     transports,
@@ -83,6 +93,7 @@ async def _execute(
                     include_retired=args.include_retired,
                     target=target.describe(),
                     progress=advance,
+                    attach=attach,
                 )
     except MissingKey as exc:
         raise UsageError(str(exc)) from None
@@ -178,9 +189,9 @@ def run(args: argparse.Namespace) -> int:
         checks=tuple(args.check),
         max_examples=opts.max_examples(args),
         seed=opts.seed(args),
-        triggers=not target.live,
+        triggers=not target.live or args.upstream is not None,
     )
-    the_plan = plan(spec, options)
+    the_plan, marks = prepare(spec, plan(spec, options), args)
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         return EXIT_OK
@@ -188,9 +199,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the selection plans no cases")
     if args.block_network:
         with blocked():
-            result = asyncio.run(_execute(spec, the_plan, args, target, console))
+            result = asyncio.run(_execute(spec, the_plan, args, target, console, marks))
     else:
-        result = asyncio.run(_execute(spec, the_plan, args, target, console))
+        result = asyncio.run(_execute(spec, the_plan, args, target, console, marks))
     print_summary(console, result, opts.base_urls(spec, target))
     if not target.live and result.failed:
         console.print(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+from functools import partial
 from typing import Any
 
 import anyio
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conformance.schema.validate import validator_for
+from conformance.server import control
 from conformance.server import faults as f
 from conformance.server.answers import ANSWERS, AnswerContext
 from conformance.server.answers.base import cut
@@ -32,11 +34,13 @@ from conformance.server.errors import ErrorKind, RelayError, error_response, val
 from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
 from conformance.server.generation import Generation, resolve
 from conformance.server.jobs import JobStore
+from conformance.server.journal import Journal
 from conformance.server.options import RelayOptions
 from conformance.server.params import BodyReader
 from conformance.server.payloads import ImageSource
 from conformance.server.responses import body_response
 from conformance.server.routing import ProviderRoutes, Target, build_routes
+from conformance.server.scripts import Scripts
 from conformance.spec.model import Operation, Provider, Spec
 
 logger = logging.getLogger("conformance.server")
@@ -58,6 +62,8 @@ class Relay:
         self.images = ImageSource()
         self.files = FileStore()
         self.jobs = JobStore()
+        self.journal = Journal(options.journal) if options.journal else None
+        self.scripts = Scripts()
         self._readers: dict[int, tuple[Operation, BodyReader]] = {}
 
     # -- helpers used by the answer builders ----------------------------------------------------
@@ -231,6 +237,20 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
         Route(HEALTH_PATH, relay.health, methods=["GET"]),
         Route(FILE_PREFIX + "/{name}", relay.serve_file, methods=["GET"], name=FILE_ROUTE),
     ]
+    journal = relay.journal
+    if journal is not None:
+        routes += [
+            Route(
+                control.JOURNAL_PATH,
+                partial(control.journal_endpoint, journal),
+                methods=["GET", "DELETE"],
+            ),
+            Route(
+                control.SCRIPTS_PATH,
+                partial(control.scripts_endpoint, relay.scripts),
+                methods=["POST"],
+            ),
+        ]
     for provider_routes in relay.routes.values():
         routes.append(
             Route(
@@ -247,6 +267,15 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
 
 def _endpoint(relay: Relay, routes: ProviderRoutes) -> Any:
     async def endpoint(request: Request) -> Response:
-        return await relay.handle(routes, request)
+        if relay.journal is None:
+            return await relay.handle(routes, request)
+        return await control.journaled(
+            relay,
+            relay.journal,
+            relay.scripts,
+            routes.provider,
+            request,
+            lambda: relay.handle(routes, request),
+        )
 
     return endpoint

@@ -1,0 +1,136 @@
+"""Loopback relays for sandwich tests: Routescope's API in front of the reference relay as Google.
+
+`relay_app(upstream, breakage)` is a small real relay: it authenticates Routescope's Bearer key,
+translates Routescope's documented `parameters.imageSize` to Google's `sampleImageSize`, and
+forwards to `<upstream>/google<path>` with its own `x-goog-api-key`. Each `breakage` breaks it in
+exactly one way a relay can (the names say which forwarding check must catch it).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+CLIENT_KEY = "client-key-routescope"
+UPSTREAM_KEY = "upstream-key-google"
+
+#: breakage -> the one forwarding check that must fail.
+BREAKAGES = {
+    "size-passthrough": "forward-params",
+    "drop-count": "forward-params",
+    "add-person": "forward-added",
+    "wrong-model": "forward-route",
+    "client-key": "forward-key",
+    "bearer-upstream": "forward-key",
+    "fabricate": "forward-reached",
+    "strip-signature": "forward-signature",
+    "block-to-500": "forward-blocked",
+    "error-to-500": "forward-error",
+}
+
+
+def _error(status: int, label: str, message: str) -> Response:
+    body = {"error": {"code": status, "message": message, "status": label}}
+    return JSONResponse(body, status_code=status)
+
+
+def _request_body(body: Any, breakage: str | None) -> Any:
+    params = body.get("parameters") if isinstance(body, dict) else None
+    if isinstance(params, dict):
+        if "imageSize" in params and breakage != "size-passthrough":
+            params["sampleImageSize"] = params.pop("imageSize")
+        if breakage == "drop-count":
+            params.pop("sampleCount", None)
+        if breakage == "add-person" and "personGeneration" not in params:
+            params["personGeneration"] = "allow_all"
+    return body
+
+
+def _blocked(answer: Any) -> bool:
+    if not isinstance(answer, dict):
+        return False
+    if (answer.get("promptFeedback") or {}).get("blockReason"):
+        return True
+    candidates = answer.get("candidates") or []
+    if any(isinstance(c, dict) and c.get("finishReason") == "NO_IMAGE" for c in candidates):
+        return True
+    predictions = answer.get("predictions") or []
+    return any(isinstance(p, dict) and "raiFilteredReason" in p for p in predictions)
+
+
+def _strip_signatures(answer: Any) -> Any:
+    for candidate in answer.get("candidates") or []:
+        for part in (candidate.get("content") or {}).get("parts") or []:
+            part.pop("thoughtSignature", None)
+    return answer
+
+
+def relay_app(upstream: str, breakage: str | None = None) -> Starlette:
+    client = httpx.AsyncClient(base_url=f"{upstream}/google", timeout=30)
+
+    async def forward(request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
+            return _error(401, "UNAUTHENTICATED", "invalid API key")
+        path = "/" + request.path_params["rest"]
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+        if breakage == "fabricate" and path.endswith(":predict"):
+            return JSONResponse({"predictions": []})
+        body = _request_body(body, breakage)
+        if breakage == "wrong-model" and path.endswith(":generateContent"):
+            path = "/v1beta/models/gemini-2.5-flash-image:generateContent"
+        headers = {"x-goog-api-key": UPSTREAM_KEY}
+        if breakage == "bearer-upstream":
+            headers = {"authorization": f"Bearer {UPSTREAM_KEY}"}
+        if breakage == "client-key":
+            headers["x-client-authorization"] = request.headers["authorization"]
+        answer = await client.post(path, json=body, headers=headers)
+        try:
+            document = answer.json()
+        except ValueError:
+            document = None
+        if breakage == "block-to-500" and _blocked(document):
+            return _error(500, "INTERNAL", "upstream said nothing useful")
+        if breakage == "error-to-500" and answer.status_code >= 400:
+            return Response("upstream failed", status_code=500, media_type="text/plain")
+        if breakage == "strip-signature" and answer.status_code == 200:
+            document = _strip_signatures(document)
+        return JSONResponse(document, status_code=answer.status_code)
+
+    return Starlette(routes=[Route("/{rest:path}", forward, methods=["POST"])])
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """`app` on uvicorn on a free loopback port, in a daemon thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
