@@ -170,14 +170,76 @@ def params(case: Case, exchange: Exchange) -> Iterator[Finding]:
         return
     theirs = _concepts(target)
     judged_any = False
+    violated = case.expect.violation.parameter if case.expect.violation else None
     for concept, mine in _concepts(case.operation).items():
         sent = values(case.operation, case.request.body, mine)
-        if not sent:
+        if not sent or mine.name == violated:
             continue
+        if concept == "aspect_ratio":
+            sent = [_table_ratio(upstream, value) for value in sent]
         judged_any = True
         yield from _one(concept, mine, sent, theirs.get(concept), target, body)
     if not judged_any:
         yield passed("the case sent no parameter with a concept to follow")
+    yield from _implied_tier(case, upstream, body, theirs.get("image_size"))
+
+
+def _table_ratio(upstream: Upstream, value: Any) -> Any:
+    """A pixel size (`1280x896`) as the ratio upstream's pixel table gives it (`4:3`)."""
+    if upstream.model is not None:
+        for entry in upstream.model.pixel_sizes:
+            if f"{entry.size.width}x{entry.size.height}" == value:
+                return entry.ratio
+    return value
+
+
+def _implied_tier(
+    case: Case, upstream: Upstream, body: Any, theirs: Parameter | None
+) -> Iterator[Finding]:
+    """A pixel size (`2048x2048`) also asks for a size tier: the upstream's table says which."""
+    ratio = case.operation.by_concept("aspect_ratio")
+    if ratio is None or theirs is None or upstream.model is None:
+        return
+    for size in values(case.operation, case.request.body, ratio):
+        entry = next(
+            (e for e in upstream.model.pixel_sizes if f"{e.size.width}x{e.size.height}" == size),
+            None,
+        )
+        if entry is None:
+            continue
+        arrived = values(upstream.operation, body, theirs)
+        shown = f"{ratio.name}={size!r} means tier {entry.tier} ({upstream.model.id}'s pixel table)"
+        if arrived:
+            yield judged(
+                arrived[0] == entry.tier,
+                f"{shown}; arrived as {theirs.name}={arrived[0]!r}",
+                pointer=theirs.pointer,
+                rule="image_size",
+                spec_location=entry.declared_at,
+            )
+            continue
+        stray = _stray(body, theirs, entry.tier)
+        if theirs.has_default and theirs.default == entry.tier:
+            yield passed(f"{shown}; upstream's default {theirs.name}={theirs.default!r} is it")
+        else:
+            yield failed(
+                f"{shown}; no {theirs.name} arrived, so upstream makes {theirs.default!r}"
+                + (f" ({stray} is there, which upstream does not read)" if stray else ""),
+                pointer=theirs.pointer,
+                rule="image_size",
+                spec_location=entry.declared_at,
+            )
+
+
+def _stray(body: Any, param: Parameter, value: Any) -> str | None:
+    """A sibling field of `param` holding `value` (a tier sent under a name upstream ignores)."""
+    node = body
+    for token in param.path[:-1]:
+        node = node.get(token) if isinstance(node, dict) else None
+    if not isinstance(node, dict):
+        return None
+    names = [k for k, v in node.items() if v == value and k != param.path[-1]]
+    return ".".join((*param.path[:-1], names[0])) if names else None
 
 
 def _one(
