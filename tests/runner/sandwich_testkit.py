@@ -1,9 +1,10 @@
 """Loopback relays for sandwich tests: Routescope's API in front of the reference relay as Google.
 
-`relay_app(upstream, breakage)` is a small real relay: it authenticates Routescope's Bearer key,
-translates Routescope's documented `parameters.imageSize` to Google's `sampleImageSize`, and
-forwards to `<upstream>/google<path>` with its own `x-goog-api-key`. Each `breakage` breaks it in
-exactly one way a relay can (the names say which forwarding check must catch it).
+`relay_app(upstream)` is a small real relay: it authenticates Routescope's Bearer key, translates
+Routescope's documented `parameters.imageSize` to Google's `sampleImageSize`, and forwards to
+`<upstream>/google<path>` with its own `x-goog-api-key`. Served under `/faithful/...` as is, and
+under `/<breakage>/...` broken in exactly one way a relay can (`BREAKAGES` says which forwarding
+check must catch it), so one server holds every variant.
 """
 
 from __future__ import annotations
@@ -77,10 +78,12 @@ def _strip_signatures(answer: Any) -> Any:
     return answer
 
 
-def relay_app(upstream: str, breakage: str | None = None) -> Starlette:
+def relay_app(upstream: str) -> Starlette:
     client = httpx.AsyncClient(base_url=f"{upstream}/google", timeout=30)
 
     async def forward(request: Request) -> Response:
+        variant = request.path_params["variant"]
+        breakage = variant if variant in BREAKAGES else None
         if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
             return _error(401, "UNAUTHENTICATED", "invalid API key")
         path = "/" + request.path_params["rest"]
@@ -111,7 +114,7 @@ def relay_app(upstream: str, breakage: str | None = None) -> Starlette:
             document = _strip_signatures(document)
         return JSONResponse(document, status_code=answer.status_code)
 
-    return Starlette(routes=[Route("/{rest:path}", forward, methods=["POST"])])
+    return Starlette(routes=[Route("/{variant}/{rest:path}", forward, methods=["POST"])])
 
 
 @contextmanager
