@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from conformance import triggers
 from conformance.checks.common import blocked, find, json_of
 from conformance.checks.fields import canonical
 from conformance.checks.forward import last_entry
 from conformance.checks.registry import Finding, check, failed, judged, passed
-from conformance.exchange import Exchange
+from conformance.exchange import Exchange, JournalEntry
 from conformance.plan.case import Case
 from conformance.schema.validate import validator_for
+from conformance.spec.model import Operation
 
 _PARTS = "/candidates/*/content/parts/*"
 SIGNATURE = "thoughtSignature"
@@ -82,6 +84,12 @@ def stays_blocked(case: Case, exchange: Exchange) -> Iterator[Finding]:
     if isinstance(found, Finding):
         yield found
         return
+    upstream, entry = found
+    if not _upstream_blocked(upstream.operation, entry):
+        yield Finding(
+            "", "skipped", f"upstream did not block (it answered {entry.status}); nothing to keep"
+        )
+        return
     response = exchange.response
     assert response is not None
     outcome = blocked(case, exchange)
@@ -93,10 +101,26 @@ def stays_blocked(case: Case, exchange: Exchange) -> Iterator[Finding]:
         yield failed(f"the block upstream became a {response.status}", rule="blocked")
     else:
         yield failed(
-            f"upstream blocked (answered {found[1].status}) but the client got a {response.status} "
+            f"upstream blocked (answered {entry.status}) but the client got a {response.status} "
             "that reports no block (a silent empty success)",
             rule="blocked",
         )
+
+
+def _upstream_blocked(operation: Operation | None, entry: JournalEntry) -> bool:
+    """Whether upstream's answer is a content-policy block (a rule of its spec, or Imagen's 400
+    for a blocked prompt)."""
+    ok, body = entry.parsed_response
+    if not ok:
+        return False
+    if operation is not None:
+        for rule in operation.response.blocked:
+            for _, value in find(body, rule.pointer):
+                if rule.values is None or value in rule.values:
+                    return True
+    # Imagen refuses a blocked prompt with a plain 400; the reference upstream does so exactly
+    # when the prompt that reached it carries the block trigger.
+    return entry.status == 400 and triggers.BLOCK_PROMPT.encode() in entry.body
 
 
 def _retry_delay(body: Any) -> bool:
