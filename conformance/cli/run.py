@@ -40,7 +40,7 @@ from conformance.cli.common import (
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
-from conformance.cli.run_sandwich import attach_hook, prepare
+from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.terminal import print_plan, print_summary, progress_bar
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     options = PlanOptions(
         providers=tuple(args.provider),
         models=tuple(args.model),
-        checks=tuple(args.check),
+        checks=plan_checks(args),
         max_examples=opts.max_examples(args),
         seed=opts.seed(args),
         triggers=not target.live or args.upstream is not None,

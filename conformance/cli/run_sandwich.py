@@ -14,16 +14,25 @@ from contextlib import asynccontextmanager
 from conformance.cli.common import UsageError
 from conformance.plan.planner import Plan
 from conformance.runner.engine import Attach
-from conformance.runner.sandwich import Marked, SandwichError, open_sandwich, sandwich_plan
+from conformance.runner.sandwich import FORWARD, Marked, SandwichError, open_sandwich, sandwich_plan
 from conformance.runner.targets import TargetOptions
 from conformance.spec.model import Spec
+
+
+def plan_checks(args: argparse.Namespace) -> tuple[str, ...]:
+    """The --check selection the planner sees: forwarding checks are added after planning, so a
+    selection of only those plans every case (and the sandwich keeps only the selected ones)."""
+    ordinary = tuple(c for c in args.check if not c.startswith(FORWARD))
+    if args.upstream is not None and args.check and not ordinary:
+        return ()
+    return tuple(args.check)
 
 
 def prepare(spec: Spec, the_plan: Plan, args: argparse.Namespace) -> tuple[Plan, dict[str, Marked]]:
     """The plan with markers and forwarding checks (unchanged without --upstream)."""
     if args.upstream is None:
         return the_plan, {}
-    return sandwich_plan(the_plan, spec, args.upstream_provider)
+    return sandwich_plan(the_plan, spec, args.upstream_provider, tuple(args.check))
 
 
 def _client_key(spec: Spec, args: argparse.Namespace, target: TargetOptions) -> str | None:

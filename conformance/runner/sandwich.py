@@ -33,6 +33,7 @@ from conformance.server.control import JOURNAL_PATH, SCRIPTS_PATH
 from conformance.server.journal import entry_from_json, key_digest
 from conformance.spec.model import WILDCARD, Model, Operation, Provider, Spec
 
+FORWARD = "forward-"
 REQUEST_CHECKS = (
     "forward-reached",
     "forward-route",
@@ -122,9 +123,24 @@ def upstream_of(
 
 
 def sandwich_plan(
-    plan: Plan, spec: Spec, upstream_provider: str = "google"
+    plan: Plan, spec: Spec, upstream_provider: str = "google", only: tuple[str, ...] = ()
 ) -> tuple[Plan, dict[str, Marked]]:
-    """The plan with markers and forwarding checks, plus scripted cases; each case's marker."""
+    """The plan with markers and forwarding checks, plus scripted cases; each case's marker.
+
+    `only` (a --check selection) keeps just those checks; cases left with none are dropped.
+    """
+    marked_plan, marks = _sandwich(plan, spec, upstream_provider)
+    if not only:
+        return marked_plan, marks
+    kept = []
+    for case in marked_plan.cases:
+        checks = tuple(c for c in case.checks if c in only)
+        if checks:
+            kept.append(dataclasses.replace(case, checks=checks))
+    return dataclasses.replace(marked_plan, cases=tuple(kept)), {c.id: marks[c.id] for c in kept}
+
+
+def _sandwich(plan: Plan, spec: Spec, upstream_provider: str) -> tuple[Plan, dict[str, Marked]]:
     cases: list[Case] = []
     marks: dict[str, Marked] = {}
     scripted_ops: set[tuple[str, str, str]] = set()

@@ -118,3 +118,16 @@ def test_only_a_sandwich_plan_carries_markers(spec: Spec) -> None:
     assert len({m.marker for m in marks.values() if m.marker}) == sum(
         1 for m in marks.values() if m.marker
     )
+
+
+def test_a_check_selection_keeps_only_the_selected_forwarding_check(
+    sandwich: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    relay, upstream = sandwich
+    monkeypatch.setenv("ROUTESCOPE_API_KEY", CLIENT_KEY)
+    report = tmp_path / "report.json"
+    args = ["run", "--base-url", f"{relay}/client-key", "--provider", "routescope"]
+    args += ["--upstream", upstream, "--model", MODELS[0], "--check", "forward-key"]
+    assert main([*args, "--max-examples", "0", "--json", str(report)]) == 1
+    checks = {f["check"] for c in json.loads(report.read_text())["cases"] for f in c["findings"]}
+    assert checks == {"forward-key"}
