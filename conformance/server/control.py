@@ -74,7 +74,7 @@ async def journaled(
         headers=request.headers.items(),
         body=body,
         status=response.status_code,
-        response_body=response_bytes(response),
+        response_body=response_bytes(response, journal.max_body),
         auth=_verdict(provider, request, relay.options.keys),
         script=script,
         body_size=size,

@@ -24,6 +24,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from conformance.exchange import JournalEntry
@@ -45,6 +46,7 @@ def key_digest(value: str) -> str:
     return hashlib.sha256(value.strip().encode()).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1024)
 def _is_credential(name: str) -> bool:
     lower = name.lower()
     return lower in _CREDENTIAL_HEADERS or any(w in lower for w in _CREDENTIAL_WORDS)

@@ -72,12 +72,21 @@ def _google_error(status: int, label: str, message: str, details: list[Any]) -> 
     return Response(json.dumps(body), status, media_type="application/json")
 
 
-def response_bytes(response: Response) -> bytes:
-    """The whole body of an answer the relay built (joined, for the journal and scripts)."""
+def response_bytes(response: Response, limit: int | None = None) -> bytes:
+    """The body of an answer the relay built, or its first `limit` bytes (multi-MB image answers
+    are sent in slices; the journal keeps only a bounded head, so only that is copied)."""
     if isinstance(response, PiecesResponse):
-        return b"".join(response.pieces)
+        out: list[bytes] = []
+        left = limit
+        for piece in response.pieces:
+            if left is not None and left <= 0:
+                break
+            out.append(bytes(piece[:left]) if left is not None else bytes(piece))
+            left = None if left is None else left - len(out[-1])
+        return b"".join(out)
     body = getattr(response, "body", b"")
-    return bytes(body) if isinstance(body, (bytes, bytearray, memoryview)) else b""
+    data = bytes(body) if isinstance(body, (bytes, bytearray, memoryview)) else b""
+    return data if limit is None else data[:limit]
 
 
 def _with_signatures(document: Any) -> Any:
