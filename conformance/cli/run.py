@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -35,14 +34,15 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    default_specs_dir,
     load_or_report,
+    top_specs_dir,
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
 from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report import write_json, write_junit, write_markdown
+from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.engine import Progress
@@ -111,7 +111,7 @@ async def _record(
     try:
         return await record_run(
             spec,
-            Path(args.specs) if args.specs else default_specs_dir(),
+            top_specs_dir(args),
             the_plan,
             PlanSettings(opts.seed(args), opts.max_examples(args), not target.live),
             Store(args.record),
@@ -203,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = asyncio.run(_execute(spec, the_plan, args, target, console, marks))
     print_summary(console, result, opts.base_urls(spec, target))
+    print_skips(console, result)
     if not target.live and result.failed:
         console.print(
             "(reproduce against `conformance serve` with the same --fault, the key "
