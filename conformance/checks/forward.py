@@ -30,6 +30,8 @@ from conformance.spec.model import Operation, Parameter
 #: Concepts whose meaning is judged elsewhere (the route carries the model).
 _NOT_PARAMS = frozenset({"model"})
 _REJECTABLE = ("negative", "auth")
+#: Concepts whose values may be pixel sizes (`WxH`) that upstream takes as ratio and tier.
+_PIXELS = ("aspect_ratio", "pixel_size")
 
 
 def skipped(message: str) -> Finding:
@@ -175,13 +177,18 @@ def params(case: Case, exchange: Exchange) -> Iterator[Finding]:
         sent = values(case.operation, case.request.body, mine)
         if not sent or mine.name == violated:
             continue
-        if concept == "aspect_ratio":
-            sent = [_table_ratio(upstream, value) for value in sent]
+        if concept in _PIXELS:
+            # An OpenAI-style pixel size carries a ratio (and a tier, below) for upstream.
+            sent = [_table_ratio(upstream, value) for value in sent if value != "auto"]
+            concept = "aspect_ratio"
+            if not sent or (concept in _concepts(case.operation) and mine.concept != concept):
+                continue
         judged_any = True
         yield from _one(concept, mine, sent, theirs.get(concept), target, body)
     if not judged_any:
         yield passed("the case sent no parameter with a concept to follow")
-    yield from _implied_tier(case, upstream, body, theirs.get("image_size"))
+    for concept in _PIXELS:
+        yield from _implied_tier(case, upstream, body, concept, theirs.get("image_size"))
 
 
 def _table_ratio(upstream: Upstream, value: Any) -> Any:
@@ -194,10 +201,10 @@ def _table_ratio(upstream: Upstream, value: Any) -> Any:
 
 
 def _implied_tier(
-    case: Case, upstream: Upstream, body: Any, theirs: Parameter | None
+    case: Case, upstream: Upstream, body: Any, concept: str, theirs: Parameter | None
 ) -> Iterator[Finding]:
     """A pixel size (`2048x2048`) also asks for a size tier: the upstream's table says which."""
-    ratio = case.operation.by_concept("aspect_ratio")
+    ratio = case.operation.by_concept(concept)
     if ratio is None or theirs is None or upstream.model is None:
         return
     for size in values(case.operation, case.request.body, ratio):

@@ -8,8 +8,9 @@ its journal), writes a LiteLLM config pointing every model at it, starts `litell
 LITELLM_LOCAL_MODEL_COST_MAP=True (no download of the cost map), waits for it, and runs two
 sandwich runs, both with `--upstream`:
 
-1. `--provider litellm` (an overlay spec in spec/, not in specs/: OpenAI-style
-   /v1/images/generations with `n` and `size`, which LiteLLM translates to Imagen :predict);
+1. `--provider litellm` (a spec layer in spec/, laid over the built-in specs with `--specs`:
+   OpenAI-style /v1/images/generations with `n` and `size`, which LiteLLM translates to
+   Imagen :predict);
 2. `--provider routescope` on the Gemini models (Google's native :generateContent, which
    LiteLLM serves at /v1beta/models/{model}:generateContent with a Bearer key).
 
@@ -36,7 +37,6 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
 UPSTREAM_KEY = "upstream-key-google"
 CLIENT_KEY = "sk-conformance-client"
 GEMINI_MODELS = ("gemini-2.5-flash-image", "gemini-3-pro-image-preview")
@@ -108,13 +108,6 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds:g} s")
 
 
-def overlay_specs(into: Path) -> Path:
-    specs = into / "specs"
-    shutil.copytree(REPO / "specs", specs)
-    shutil.copytree(HERE / "spec", specs, dirs_exist_ok=True)
-    return specs
-
-
 def sandwich(
     label: str, args: list[str], env: dict[str, str], out: Path, timeout: float
 ) -> tuple[int, Path]:
@@ -178,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             client_env = {**os.environ, "LITELLM_MASTER_KEY": CLIENT_KEY}
             client_env["ROUTESCOPE_API_KEY"] = CLIENT_KEY
             common = ["--base-url", relay, "--upstream", upstream]
-            specs = overlay_specs(work)
+            specs = HERE / "spec"  # laid over the built-in specs by --specs
             runs = [
                 (
                     "litellm-openai-images",
