@@ -137,3 +137,55 @@ def serving(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+#: AI/ML API's OpenAI-style names -> Imagen's (the translation a protocol-converting relay does).
+TRANSLATED = {
+    "num_images": "sampleCount",
+    "aspect_ratio": "aspectRatio",
+    "person_generation": "personGeneration",
+    "safety_setting": "safetySetting",
+}
+
+
+def translating_app(upstream: str) -> Starlette:
+    """AI/ML API's `/v1/images/generations` in front of Imagen `:predict` (`/<variant>/...`).
+
+    `faithful` sends every parameter under Imagen's name, and `sampleCount` even when the client
+    left `num_images` out (AI/ML API documents 1; Imagen's default is 4); `omit-count` forwards
+    only what the client sent, as LiteLLM does.
+    """
+    client = httpx.AsyncClient(base_url=f"{upstream}/google", timeout=30)
+
+    async def generate(request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
+            return JSONResponse({"error": {"message": "invalid API key"}}, status_code=401)
+        variant = request.path_params["variant"]
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"error": {"message": "invalid JSON"}}, status_code=400)
+        model = str(body.get("model", "")).removeprefix("google/")
+        parameters = {TRANSLATED[k]: v for k, v in body.items() if k in TRANSLATED}
+        if variant != "omit-count":
+            parameters.setdefault("sampleCount", 1)
+        upstream_body = {"instances": [{"prompt": body.get("prompt")}], "parameters": parameters}
+        answer = await client.post(
+            f"/v1beta/models/{model}:predict",
+            json=upstream_body,
+            headers={"x-goog-api-key": UPSTREAM_KEY},
+        )
+        document = answer.json()
+        if answer.status_code >= 400:
+            error = document.get("error", {})
+            message = {"message": error.get("message", ""), "type": "invalid_request_error"}
+            return JSONResponse({"error": message}, status_code=answer.status_code)
+        data = [
+            {"b64_json": p["bytesBase64Encoded"]}
+            for p in document.get("predictions", [])
+            if "bytesBase64Encoded" in p
+        ]
+        return JSONResponse({"data": data}, status_code=200)
+
+    route = Route("/{variant}/v1/images/generations", generate, methods=["POST"])
+    return Starlette(routes=[route])

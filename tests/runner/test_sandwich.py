@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sandwich_testkit import BREAKAGES, CLIENT_KEY, UPSTREAM_KEY, relay_app, serving
+from sandwich_testkit import (
+    BREAKAGES,
+    CLIENT_KEY,
+    UPSTREAM_KEY,
+    relay_app,
+    serving,
+    translating_app,
+)
 
 from conformance.cli.main import main
 from conformance.plan.planner import PlanOptions, plan
@@ -131,3 +138,35 @@ def test_a_check_selection_keeps_only_the_selected_forwarding_check(
     assert main([*args, "--max-examples", "0", "--json", str(report)]) == 1
     checks = {f["check"] for c in json.loads(report.read_text())["cases"] for f in c["findings"]}
     assert checks == {"forward-key"}
+
+
+def test_a_protocol_translating_relay_is_judged_by_concept(
+    sandwich: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AI/ML API's names (num_images, aspect_ratio...) are followed to Imagen's by concept."""
+    _, upstream = sandwich
+    monkeypatch.setenv("AIMLAPI_API_KEY", CLIENT_KEY)
+    failures: dict[str, set[tuple[str, str]]] = {}
+    passes: dict[str, set[str]] = {}
+    with serving(translating_app(upstream)) as relay:
+        for variant in ("faithful", "omit-count"):
+            report = tmp_path / f"{variant}.json"
+            args = ["run", "--base-url", f"{relay}/{variant}", "--provider", "aimlapi"]
+            args += ["--upstream", upstream, "--retries", "0", "--max-examples", "0"]
+            main([*args, "--json", str(report)])
+            failures[variant], passes[variant] = set(), set()
+            for case in json.loads(report.read_text())["cases"]:
+                for f in case["findings"]:
+                    if not f["check"].startswith("forward"):
+                        continue
+                    if f["outcome"] in ("fail", "error"):
+                        failures[variant].add((f["check"], f["message"]))
+                    elif f["outcome"] == "pass":
+                        passes[variant].add(f["check"])
+    # AI/ML API sells safety_setting block_none, which the Gemini API refuses: no relay can
+    # forward it faithfully, and forward-added says so.
+    assert {c for c, m in failures["faithful"] if "block_none" not in m} == set()
+    assert {"forward-params", "forward-route", "forward-key"} <= passes["faithful"]
+    broken = {c for c, m in failures["omit-count"] if "block_none" not in m}
+    assert broken == {"forward-added"}
+    assert any("sampleCount left out upstream" in m for _, m in failures["omit-count"])
