@@ -21,6 +21,7 @@ from conformance.cli.config import apply_to_run, find_config, finish
 # Command modules under conformance.cli, in the order `--help` lists them.
 COMMANDS = (
     "run",
+    "report",
     "serve",
     "list_cmd",
     "init_provider",

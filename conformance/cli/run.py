@@ -39,9 +39,14 @@ from conformance.cli.common import (
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
+from conformance.cli.run_reports import (
+    shard_option,
+    sharded,
+    wants_thumbnails,
+    write_reports,
+)
 from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
 from conformance.plan.planner import Plan, PlanOptions, plan
-from conformance.report import write_json, write_junit, write_markdown
 from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
@@ -93,6 +98,7 @@ async def _execute(
                     include_retired=args.include_retired,
                     target=target.describe(),
                     progress=advance,
+                    thumbnails=wants_thumbnails(args),
                     attach=attach,
                 )
     except MissingKey as exc:
@@ -116,7 +122,9 @@ async def _record(
             PlanSettings(opts.seed(args), opts.max_examples(args), not target.live),
             Store(args.record),
             target,
-            RecordOptions(flow, budget, args.concurrency, args.include_retired),
+            RecordOptions(
+                flow, budget, args.concurrency, args.include_retired, wants_thumbnails(args)
+            ),
             advance,
             selection=Selection(tuple(args.model) or None, tuple(sorted(args.check)) or None),
         )
@@ -154,25 +162,13 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
                 concurrency=args.concurrency,
                 block_network=args.block_network,
                 progress=advance,
+                thumbnails=wants_thumbnails(args),
             )
         )
     print_summary(console, result, replaying.base_urls())
     print_stale(console, replaying, store.root)
-    _write_reports(args, result)
+    write_reports(args, result, replaying.base_urls())
     return EXIT_FINDINGS if result.failed or replaying.stale else EXIT_OK
-
-
-def _write_reports(args: argparse.Namespace, result: RunResult) -> None:
-    for path, writer in (
-        (args.json, write_json),
-        (args.junit, write_junit),
-        (args.markdown, write_markdown),
-    ):
-        if path is not None:
-            try:
-                writer(result, path)
-            except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     target = opts.target_options(spec, args)
     console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    shard_option(args)  # usage errors before anything runs
     if args.replay is not None:
         return _replay(spec, args, console)
     options = PlanOptions(
@@ -191,7 +188,11 @@ def run(args: argparse.Namespace) -> int:
         seed=opts.seed(args),
         triggers=not target.live or args.upstream is not None,
     )
-    the_plan, marks = prepare(spec, plan(spec, options), args)
+    the_plan = plan(spec, options)
+    shard = sharded(args, the_plan)
+    if shard is not None:
+        the_plan = shard.plan
+    the_plan, marks = prepare(spec, the_plan, args)
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         return EXIT_OK
@@ -213,5 +214,5 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             f"recorded into {args.record} (replay: conformance run --replay {args.record})"
         )
-    _write_reports(args, result)
+    write_reports(args, result, opts.base_urls(spec, target), shard)
     return EXIT_FINDINGS if result.failed else EXIT_OK
