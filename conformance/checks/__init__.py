@@ -5,6 +5,8 @@ from conformance.checks import (  # noqa: F401 - imported to register the checks
     content_type,
     defaults,
     envelope,
+    forward,
+    forward_answers,
     images,
     jobs,
     shape,
