@@ -114,7 +114,18 @@ def relay_app(upstream: str) -> Starlette:
             document = _strip_signatures(document)
         return JSONResponse(document, status_code=answer.status_code)
 
-    return Starlette(routes=[Route("/{variant}/{rest:path}", forward, methods=["POST"])])
+    async def not_served(request: Request) -> Response:
+        # a faithful relay refuses a method it does not serve in Google's envelope (wire forms)
+        answer = _error(405, "INVALID_ARGUMENT", f"Method {request.method} is not served here.")
+        answer.headers["Allow"] = "POST"
+        return answer
+
+    return Starlette(
+        routes=[
+            Route("/{variant}/{rest:path}", forward, methods=["POST"]),
+            Route("/{variant}/{rest:path}", not_served, methods=["GET", "PUT", "PATCH", "DELETE"]),
+        ]
+    )
 
 
 @contextmanager
