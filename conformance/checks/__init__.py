@@ -5,8 +5,10 @@ from conformance.checks import (  # noqa: F401 - imported to register the checks
     content_type,
     defaults,
     envelope,
+    errors,
     images,
     jobs,
+    leaks,
     shape,
     status,
 )

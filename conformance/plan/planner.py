@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from conformance import triggers
+from conformance.plan import errors
 from conformance.plan.bodies import (
     OBSERVABLE,
     PROMPT,
@@ -33,8 +34,16 @@ SUCCESS_CHECKS = (
     "pixel-size",
     "output-format",
 )
-ERROR_CHECKS = ("status", "content-type", "error-envelope")
-ALL_CHECKS = (*SUCCESS_CHECKS, "error-envelope", "defaults", "auth", "job-lifecycle")
+ERROR_CHECKS = ("status", "content-type", "error-envelope", "error-class", "error-leak")
+ALL_CHECKS = (
+    *SUCCESS_CHECKS,
+    "error-envelope",
+    "error-class",
+    "error-leak",
+    "defaults",
+    "auth",
+    "job-lifecycle",
+)
 
 
 @dataclass(frozen=True)
@@ -233,7 +242,12 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
     planned, unplanned = negatives(b.provider, b.model, b.operation)
     for negative in planned:
         target = negative.target
-        expect = Expect("4xx", violation=target)
+        expect = Expect(
+            "4xx",
+            statuses=errors.statuses(b.provider, "invalid-argument"),
+            violation=target,
+            error=errors.for_mistake(b.provider, "invalid-argument", target),
+        )
         b.add(
             "negative",
             f"negative/{target.parameter}:{target.rule}",
@@ -242,7 +256,29 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
             f"{negative.description}: {target.rule} at {target.pointer}",
             ERROR_CHECKS,
         )
+    _unknown_model(b)
     return tuple(unplanned)
+
+
+def _unknown_model(b: _Builder) -> None:
+    """A valid body sent to a model the provider does not serve (path-model routes only)."""
+    path = errors.unknown_model_path(b.operation, b.model.id)
+    body = base_body(b.model, b.operation)
+    if path is None or body is None or errors.documented(b.provider, "unknown-model") is None:
+        return
+    request = replace(request_for(b.provider, b.operation, body), path=path)
+    b.add(
+        "negative",
+        "negative/model:unknown",
+        request,
+        Expect(
+            "4xx",
+            statuses=errors.statuses(b.provider, "unknown-model"),
+            error=errors.for_mistake(b.provider, "unknown-model", None),
+        ),
+        f"a model the provider does not serve ({errors.UNKNOWN_MODEL}) must get 404",
+        ERROR_CHECKS,
+    )
 
 
 def _auth(b: _Builder) -> None:
@@ -258,7 +294,11 @@ def _auth(b: _Builder) -> None:
             "auth",
             f"auth/{mode}",
             request_for(b.provider, b.operation, body, slot),
-            Expect("4xx", statuses=rejection.status),
+            Expect(
+                "4xx",
+                statuses=rejection.status,
+                error=errors.for_rejection(mode, rejection, b.provider),
+            ),
             f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
         )

@@ -34,8 +34,8 @@ FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
     "images": (("image-count", "image-payload", "pixel-size", "output-format"), "given"),
     "jobs": (("job-lifecycle",), "given"),
     "defaults": (("defaults",), "default"),
-    "auth": (("auth", "status"), "auth"),
-    "envelope": (("status", "error-envelope"), "negative"),
+    "auth": (("auth", "status", "error-class"), "auth"),
+    "envelope": (("status", "error-envelope", "error-class", "error-leak"), "negative"),
 }
 
 

@@ -28,6 +28,7 @@ from conformance.server.answers import ANSWERS, AnswerContext
 from conformance.server.answers.base import cut
 from conformance.server.auth import authenticate
 from conformance.server.body import DEFAULT_BODY_LIMIT, BodyProblem, parse_json, read_body
+from conformance.server.error_faults import spoil_error
 from conformance.server.errors import ErrorKind, RelayError, error_response, validation_message
 from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
 from conformance.server.generation import Generation, resolve
@@ -81,13 +82,14 @@ class Relay:
         provider = routes.provider
         path = "/" + str(request.path_params.get("rest", ""))
         try:
-            return await self._handle(routes, provider, path, request)
+            response = await self._handle(routes, provider, path, request)
         except Exception:  # a relay bug must still answer in the envelope, and be logged
             logger.exception("internal error answering %s /%s%s", request.method, provider.id, path)
-            return self.error(
+            response = self.error(
                 provider,
                 RelayError(500, ErrorKind.INTERNAL, "Internal error in the reference relay."),
             )
+        return spoil_error(response, request, provider, self.options)
 
     async def _handle(
         self, routes: ProviderRoutes, provider: Provider, path: str, request: Request
@@ -132,6 +134,11 @@ class Relay:
             if options.has(f.SERVER_ERROR):
                 return self.error(
                     provider, RelayError(500, ErrorKind.INTERNAL, "Internal error encountered.")
+                )
+            if options.has(f.INVALID_AS_NOT_FOUND):
+                return self.error(
+                    provider,
+                    RelayError(404, ErrorKind.NOT_FOUND, "Requested entity was not found."),
                 )
             if not options.has(f.ACCEPT_INVALID):
                 return self.error(provider, refused)

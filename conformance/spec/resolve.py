@@ -151,6 +151,24 @@ class _Resolver:
                     source=self.required_source(doc, pointer_join(at, "source"), raw["source"]),
                     assumed=bool(raw.get("assumed", False)),
                     declared_at=doc.key_location(at),
+                    fields=m.EnvelopeFields(**raw.get("fields", {})),
+                    mistakes={
+                        name: m.ExpectedError(
+                            mistake=name,
+                            status=entry["status"],
+                            label=entry.get("label"),
+                            param=bool(entry.get("param", False)),
+                            source=self.required_source(
+                                doc,
+                                pointer_join(pointer_join(at, "mistakes"), name) + "/source",
+                                entry["source"],
+                            ),
+                            declared_at=doc.key_location(
+                                pointer_join(pointer_join(at, "mistakes"), name)
+                            ),
+                        )
+                        for name, entry in raw.get("mistakes", {}).items()
+                    },
                 )
         for doc in self.files.of("family"):
             fam_id = doc.data["id"]
@@ -237,6 +255,7 @@ class _Resolver:
             conflicts=self.conflicts(doc, "/conflicts", data.get("conflicts")),
             declared_at=doc.location(""),
             file=doc.path,
+            error_basis=data.get("error_basis", "documented"),
         )
 
     def auth(self, doc: SourceDocument, raw: dict[str, Any]) -> m.AuthSpec:

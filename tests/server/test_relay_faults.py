@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from relay_testkit import auth, generate, lookup
+from relay_testkit import KEY, auth, generate, lookup
 from starlette.testclient import TestClient
 
 from conformance.images import decode_base64_strict, inspect_image, sniff_mime
@@ -33,7 +33,21 @@ EXPECTED: dict[str, set[str]] = {
     "error-envelope": {"envelope"},
     "wrong-default": {"size", "count", "format", "encoding"},
     "stuck-job": {"job"},
+    "invalid-as-not-found": {"wrong-error"},
+    "inconsistent-envelope": {"consistency"},
+    "drop-error-details": {"details"},
+    "leak-traceback": {"leak"},
+    "echo-key": {"leak"},
 }
+
+#: The google.rpc words of the statuses the scenarios meet (googleapis google/rpc/code.proto).
+_GOOGLE_WORD = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED"}
+
+
+def _prompt_path(op: Operation) -> str:
+    """The prompt's dotted path ("prompt" at the top level, "instances.*.prompt" nested)."""
+    prompt = op.by_concept("prompt")
+    return "/".join(prompt.path) if prompt is not None else ""
 
 
 def _default(op: Operation, concept: str, fallback: Any) -> Any:
@@ -111,19 +125,36 @@ def _audit_error(
     answer: Any,
     statuses: tuple[int, ...],
     problem: str,
+    *,
+    sent_key: str | None = None,
+    reason: str | None = None,
+    param: str | None = None,
 ) -> set[str]:
-    if answer.status_code >= 500:
+    status = answer.status_code
+    if status >= 500:
         return {"5xx"}
     problems = set()
-    if answer.status_code not in statuses:
-        problems.add(problem)
-    if answer.status_code >= 400:
+    if status not in statuses:
+        problems.add("wrong-error" if status >= 400 else problem)
+    if status >= 400:
+        text = answer.text
+        if "Traceback" in text or 'File "/' in text or (sent_key and sent_key in text):
+            problems.add("leak")
         try:
             body = answer.json()
         except ValueError:
             return problems | {"envelope"}
         if validator_for(provider, model, op, "error").violations(body):
             problems.add("envelope")
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        code, word = error.get("code"), error.get("status")
+        if isinstance(code, int) and (code != status or word != _GOOGLE_WORD.get(status, word)):
+            problems.add("consistency")
+        reasons = [d.get("reason") for d in error.get("details", []) if isinstance(d, dict)]
+        if reason is not None and reason not in reasons:
+            problems.add("details")
+        if param is not None and status == 400 and error.get("param", param) != param:
+            problems.add("details")
     return problems
 
 
@@ -143,7 +174,16 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
                     op.method, f"/{provider.id}{op.path}", json=bad, **auth(provider)
                 )
                 found[f"{label}/invalid"] = _audit_error(
-                    provider, model, op, answer, (400,), "invalid-accepted"
+                    provider,
+                    model,
+                    op,
+                    answer,
+                    (400,),
+                    "invalid-accepted",
+                    sent_key=KEY,
+                    param="prompt"
+                    if op.by_concept("prompt") and "/" not in _prompt_path(op)
+                    else None,
                 )
         model = provider.models[0]
         op = model.entry_operations[0]
@@ -155,7 +195,14 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
         )
         answer = client.request(op.method, url, json=body, **auth(provider, key="wrong"))
         found[f"{provider.id}/wrong-key"] = _audit_error(
-            provider, model, op, answer, provider.auth.wrong.status, "auth"
+            provider,
+            model,
+            op,
+            answer,
+            provider.auth.wrong.status,
+            "auth",
+            sent_key="wrong",
+            reason=provider.auth.wrong.reason,
         )
     return found
 
@@ -167,7 +214,7 @@ def test_a_clean_relay_has_no_problem(relay: Callable[..., TestClient], spec: Sp
 
 def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(FAULTS) == 12
+    assert len(FAULTS) == 17
 
 
 @pytest.mark.parametrize("fault", FAULTS)
