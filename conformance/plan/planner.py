@@ -33,13 +33,16 @@ SUCCESS_CHECKS = (
     "image-payload",
     "pixel-size",
     "output-format",
+    "required-fields",
+    "modalities",
+    "image-tokens",
+    "error-leak",
 )
 ERROR_CHECKS = ("status", "content-type", "error-envelope", "error-class", "error-leak")
 ALL_CHECKS = (
     *SUCCESS_CHECKS,
     "error-envelope",
     "error-class",
-    "error-leak",
     "defaults",
     "auth",
     "job-lifecycle",

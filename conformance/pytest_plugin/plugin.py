@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the plugin loads in every pytest run: keep its import cheap
 FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
     "status": (("status",), "given"),
     "content-type": (("content-type",), "given"),
-    "shape": (("response-schema",), "given"),
+    "shape": (("response-schema", "required-fields", "modalities", "image-tokens"), "given"),
     "images": (("image-count", "image-payload", "pixel-size", "output-format"), "given"),
     "jobs": (("job-lifecycle",), "given"),
     "defaults": (("defaults",), "default"),

@@ -29,6 +29,9 @@ INCONSISTENT_ENVELOPE: Final = "inconsistent-envelope"
 DROP_ERROR_DETAILS: Final = "drop-error-details"
 LEAK_TRACEBACK: Final = "leak-traceback"
 ECHO_KEY: Final = "echo-key"
+STRIP_METADATA: Final = "strip-metadata"
+INFLATE_USAGE: Final = "inflate-usage"
+IGNORE_MODALITIES: Final = "ignore-modalities"
 
 FAULT_DESCRIPTIONS: Final = MappingProxyType(
     {
@@ -54,6 +57,11 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         "reason, field violations), OpenAI-style param null",
         LEAK_TRACEBACK: "error bodies carry the relay's Python traceback and file paths",
         ECHO_KEY: "error messages echo the API key the request sent",
+        STRIP_METADATA: "answers keep only their images: no finishReason or usageMetadata on "
+        "Gemini answers, no mimeType on Imagen predictions",
+        INFLATE_USAGE: "usageMetadata reports twice the image tokens the spec gives per image",
+        IGNORE_MODALITIES: "responseModalities is ignored: answers hold text and images whatever "
+        "was asked",
     }
 )
 

@@ -151,6 +151,19 @@ _RESPONSE = {
                 "filtered": {"type": "string"},
             },
         },
+        "required": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["pointer", "source"],
+                "properties": {
+                    "pointer": _POINTER,
+                    "when": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
         "blocked": {
             "type": "array",
             "items": {

@@ -189,6 +189,18 @@ class BlockedRule:
 
 
 @dataclass(frozen=True)
+class RequiredField:
+    """A field real upstream answers always carry, with the evidence: `pointer` ("*" for array
+    items) names it; `when` limits it to items that hold that sibling (an image, not a filtered
+    item)."""
+
+    pointer: str
+    source: Source
+    declared_at: Location
+    when: str | None = None
+
+
+@dataclass(frozen=True)
 class ResponseSpec:
     content_type: str
     schema: Mapping[str, Any]
@@ -196,6 +208,7 @@ class ResponseSpec:
     images: ImageLocator | None
     blocked: tuple[BlockedRule, ...]
     declared_at: Location
+    required: tuple[RequiredField, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -593,6 +593,15 @@ class _Resolver:
                 for b in raw.get("blocked", [])
             ),
             declared_at=doc.location(at),
+            required=tuple(
+                m.RequiredField(
+                    r["pointer"],
+                    self.required_source(doc, f"{at}/required/{i}/source", r["source"]),
+                    doc.location(f"{at}/required/{i}"),
+                    r.get("when"),
+                )
+                for i, r in enumerate(raw.get("required", []))
+            ),
         )
 
     def check_structure(self, at: str, op: str, params: list[m.Parameter]) -> None:

@@ -47,6 +47,9 @@ EXPECTED_CHECK = {
     "drop-error-details": "error-class",
     "leak-traceback": "error-leak",
     "echo-key": "error-leak",
+    "strip-metadata": "required-fields",
+    "inflate-usage": "image-tokens",
+    "ignore-modalities": "modalities",
 }
 # Faults whose finding needs a provider outside SMALL: Google's wrong-key reason API_KEY_INVALID.
 EXTRA_ARGS = {"drop-error-details": ["--provider", "google"]}
@@ -65,7 +68,7 @@ def _failing_checks(report: dict[str, object]) -> set[str]:
 
 
 def test_every_fault_has_an_expected_check() -> None:
-    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 17
+    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 20
 
 
 def test_default_run_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,6 +38,9 @@ EXPECTED: dict[str, set[str]] = {
     "drop-error-details": {"details"},
     "leak-traceback": {"leak"},
     "echo-key": {"leak"},
+    "strip-metadata": {"metadata"},
+    "inflate-usage": {"usage"},
+    "ignore-modalities": {"modalities"},
 }
 
 #: The google.rpc words of the statuses the scenarios meet (googleapis google/rpc/code.proto).
@@ -71,7 +74,35 @@ def _explicit(op: Operation, model: Model) -> dict[str, Any]:
         chosen["image_count"] = 2
     if op.by_concept("response_encoding"):
         chosen["response_encoding"] = False
+    if op.by_concept("response_modalities"):
+        chosen["response_modalities"] = ["IMAGE"]
     return chosen
+
+
+def _audit_metadata(model: Model, body: Any, concepts: dict[str, Any], images: int) -> set[str]:
+    """What Google's answers always carry, the usage they bill and the modalities asked for."""
+    problems: set[str] = set()
+    for item in body.get("predictions", []):
+        if "bytesBase64Encoded" in item and "mimeType" not in item:
+            problems.add("metadata")
+    for candidate in body.get("candidates", []):
+        if "finishReason" not in candidate:
+            problems.add("metadata")
+        parts = candidate.get("content", {}).get("parts", [])
+        asked = concepts.get("response_modalities")
+        if asked == ["IMAGE"] and any("text" in part for part in parts):
+            problems.add("modalities")
+    if "candidates" in body:
+        usage = body.get("usageMetadata")
+        if usage is None:
+            return problems | {"metadata"}
+        tier = concepts.get("image_size", "1K")
+        per_image = model.tokens_per_image.get(tier)
+        for detail in usage.get("candidatesTokensDetails", []):
+            image = detail.get("modality") == "IMAGE" and per_image is not None
+            if image and detail.get("tokenCount", 0) > (per_image or 0) * images:  # overbilled
+                problems.add("usage")
+    return problems
 
 
 def _audit_generation(
@@ -110,6 +141,7 @@ def _audit_generation(
             problems.add("mime")
         if entry is not None and info.size != (entry.size.width, entry.size.height):
             problems.add("size")
+    problems |= _audit_metadata(model, outcome.body, concepts, len(outcome.images))
     encoding = op.by_concept("response_encoding")
     if encoding is not None and "data" in outcome.body:
         wants_url = concepts.get("response_encoding", encoding.default)
@@ -214,7 +246,7 @@ def test_a_clean_relay_has_no_problem(relay: Callable[..., TestClient], spec: Sp
 
 def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(FAULTS) == 17
+    assert len(FAULTS) == 20
 
 
 @pytest.mark.parametrize("fault", FAULTS)
