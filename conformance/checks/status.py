@@ -75,6 +75,8 @@ def status_class(case: Case, exchange: Exchange) -> Iterator[Finding]:
     what = (
         f"{expect.violation.rule} at {expect.violation.pointer}"
         if expect.violation
+        else "an unknown model"
+        if expect.error is not None and expect.error.mistake == "unknown-model"
         else case.request.auth.label()
     )
     if ok_class:

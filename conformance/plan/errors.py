@@ -11,11 +11,15 @@ relays.
 
 from __future__ import annotations
 
+import re
+
 from conformance.plan.case import ErrorExpect, Target
 from conformance.spec.model import AuthRejection, ExpectedError, Operation, Provider
 
 #: A model id no provider serves (the unknown-model case asks for it in the path).
 UNKNOWN_MODEL = "conformance-unknown-model"
+#: A job id no provider issued (auth on the poll route is checked before the lookup).
+UNKNOWN_JOB = "conformance-unknown-job"
 
 
 def _dotted(pointer: str) -> str | None:
@@ -55,3 +59,8 @@ def unknown_model_path(operation: Operation, model_id: str) -> str | None:
     if segment not in operation.path:
         return None
     return operation.path.replace(segment, f"/models/{UNKNOWN_MODEL}:", 1)
+
+
+def any_job_path(poll: Operation) -> str:
+    """The poll operation's path with every `{placeholder}` filled by an unknown job id."""
+    return re.sub(r"\{[^}]+\}", UNKNOWN_JOB, poll.path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from conformance import triggers
-from conformance.plan import errors
+from conformance.plan import errors, forms
 from conformance.plan.bodies import (
     OBSERVABLE,
     PROMPT,
@@ -177,6 +177,15 @@ def _covering(b: _Builder) -> int:
     return count
 
 
+def _forms(b: _Builder) -> None:
+    """The other documented input forms: enum letter case, proto-JSON spelling."""
+    for label, body, description in (
+        *forms.case_variants(b.model, b.operation),
+        *forms.spelling_bodies(b.model, b.operation),
+    ):
+        b.positive("positive", label, body, description)
+
+
 def _other_value(param: Parameter) -> Any:
     if param.enum:
         return next((v for v in param.enum if v != param.default), None)
@@ -305,6 +314,21 @@ def _auth(b: _Builder) -> None:
             f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
         )
+    for scheme in auth.schemes[1:]:  # a wrong key in every other form the provider accepts
+        slot = AuthSlot("wrong", scheme.kind, scheme.name)
+        b.add(
+            "auth",
+            f"auth/wrong:{scheme.kind}:{scheme.name}",
+            request_for(b.provider, b.operation, body, slot),
+            Expect(
+                "4xx",
+                statuses=auth.wrong.status,
+                error=errors.for_rejection("wrong", auth.wrong, b.provider),
+            ),
+            f"{slot.label()}: must get {'/'.join(map(str, auth.wrong.status))}",
+            ("auth", *ERROR_CHECKS),
+        )
+    _poll_auth(b)
     for scheme in auth.schemes:
         slot = AuthSlot("valid", scheme.kind, scheme.name)
         expect = expectations(b.model, b.operation, body)
@@ -315,6 +339,33 @@ def _auth(b: _Builder) -> None:
             expect,
             f"key accepted in {scheme.kind} {scheme.name}",
             ("auth", *_success_checks(b.operation)),
+        )
+
+
+def _poll_auth(b: _Builder) -> None:
+    """Job polling is a route of its own: it must refuse a missing or wrong key too (before it
+    looks the job up, so an id that does not exist is enough)."""
+    poll = b.model.operation(b.operation.job.poll_operation) if b.operation.job else None
+    if poll is None:
+        return
+    path = errors.any_job_path(poll)
+    auth = b.provider.auth
+    first = auth.schemes[0]
+    for mode, rejection in (("missing", auth.missing), ("wrong", auth.wrong)):
+        slot = (
+            AuthSlot("missing") if mode == "missing" else AuthSlot("wrong", first.kind, first.name)
+        )
+        b.add(
+            "auth",
+            f"auth/poll-{mode}",
+            Request(poll.method, path, auth=slot),
+            Expect(
+                "4xx",
+                statuses=rejection.status,
+                error=errors.for_rejection(mode, rejection, b.provider),
+            ),
+            f"job polling with {slot.label()}: must get {'/'.join(map(str, rejection.status))}",
+            ("auth", *ERROR_CHECKS),
         )
 
 
@@ -358,6 +409,7 @@ def plan_operation(
     unplanned: tuple[Unplanned, ...] = ()
     if "positive" in options.kinds:
         positive = _covering(b)
+        _forms(b)
     if "default" in options.kinds:
         _defaults(b)
     if "auth" in options.kinds:

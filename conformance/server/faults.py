@@ -32,6 +32,10 @@ ECHO_KEY: Final = "echo-key"
 STRIP_METADATA: Final = "strip-metadata"
 INFLATE_USAGE: Final = "inflate-usage"
 IGNORE_MODALITIES: Final = "ignore-modalities"
+CASE_SENSITIVE_ENUMS: Final = "case-sensitive-enums"
+CAMEL_CASE_ONLY: Final = "camel-case-only"
+OPEN_POLLS: Final = "open-polls"
+KEYED_IMAGE_URLS: Final = "keyed-image-urls"
 
 FAULT_DESCRIPTIONS: Final = MappingProxyType(
     {
@@ -62,6 +66,14 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         INFLATE_USAGE: "usageMetadata reports twice the image tokens the spec gives per image",
         IGNORE_MODALITIES: "responseModalities is ignored: answers hold text and images whatever "
         "was asked",
+        CASE_SENSITIVE_ENUMS: "enum values upstream accepts in any letter case (DONT_ALLOW) are "
+        "refused unless spelled as listed",
+        CAMEL_CASE_ONLY: "snake_case proto-JSON field names (generation_config, inline_data, "
+        "mime_type) are refused as unknown fields",
+        OPEN_POLLS: "job polling answers without checking the key (the job id is taken as the "
+        "credential)",
+        KEYED_IMAGE_URLS: "the image URLs a relay hands out demand the API key, so a keyless "
+        "client (a browser) cannot load them",
     }
 )
 

@@ -50,6 +50,10 @@ EXPECTED_CHECK = {
     "strip-metadata": "required-fields",
     "inflate-usage": "image-tokens",
     "ignore-modalities": "modalities",
+    "case-sensitive-enums": "status",
+    "camel-case-only": "status",
+    "open-polls": "auth",
+    "keyed-image-urls": "image-payload",
 }
 # Faults whose finding needs a provider outside SMALL: Google's wrong-key reason API_KEY_INVALID.
 EXTRA_ARGS = {"drop-error-details": ["--provider", "google"]}
@@ -68,7 +72,7 @@ def _failing_checks(report: dict[str, object]) -> set[str]:
 
 
 def test_every_fault_has_an_expected_check() -> None:
-    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 20
+    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 24
 
 
 def test_default_run_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ problems it finds. Each fault must cause at least one of its own problems and no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ EXPECTED: dict[str, set[str]] = {
     "ignore-image-size": {"size"},
     "mime-mismatch": {"mime"},
     "truncate-image": {"truncated"},
-    "no-auth": {"auth"},
+    "no-auth": {"auth", "poll-auth"},
     "accept-invalid": {"invalid-accepted"},
     "server-error": {"5xx"},
     "error-envelope": {"envelope"},
@@ -41,6 +42,10 @@ EXPECTED: dict[str, set[str]] = {
     "strip-metadata": {"metadata"},
     "inflate-usage": {"usage"},
     "ignore-modalities": {"modalities"},
+    "case-sensitive-enums": {"form-refused"},
+    "camel-case-only": {"form-refused"},
+    "open-polls": {"poll-auth"},
+    "keyed-image-urls": {"url-needs-key"},
 }
 
 #: The google.rpc words of the statuses the scenarios meet (googleapis google/rpc/code.proto).
@@ -118,12 +123,14 @@ def _audit_generation(
         return {"5xx"}
     if outcome.status != final_op.success_status:
         return {"status"}
+    if outcome.unfetched:
+        problems.add("url-needs-key")
     if validator_for(provider, model, final_op, "response").violations(outcome.body):
         problems.add("shape")
     if op.job is not None and outcome.states[-1] not in op.job.terminal:
         return problems | {"job" if "status" in outcome.body else "shape"}
     count = concepts.get("image_count", _default(op, "image_count", model.default_image_count))
-    if len(outcome.images) != count:
+    if len(outcome.images) + len(outcome.unfetched) != count:
         problems.add("count")
     ratio = concepts.get("aspect_ratio", _default(op, "aspect_ratio", "1:1"))
     tier = concepts.get("image_size", _default(op, "image_size", "1K"))
@@ -190,6 +197,45 @@ def _audit_error(
     return problems
 
 
+def _snake(node: Any) -> Any:
+    """Every camelCase key in snake_case, as proto-JSON allows (independent of the spec's
+    aliases)."""
+    if isinstance(node, list):
+        return [_snake(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in node.items()}
+
+
+def _audit_forms(client: TestClient, provider: Provider, model: Model, op: Operation) -> set[str]:
+    """Other letter case for case-insensitive enums; snake_case keys on proto-JSON routes."""
+    bodies = []
+    for param in op.body_parameters:
+        if param.case_insensitive and param.enum and param.enforcement == "enforced":
+            value = next((v for v in param.enum if isinstance(v, str) and v != v.upper()), None)
+            if value is not None and param.concept:
+                bodies.append(sample_body(op, model, concepts={param.concept: value.upper()}))
+    if any(p.aliases for p in op.body_parameters) and op.by_concept("aspect_ratio"):
+        bodies.append(_snake(sample_body(op, model, concepts={"aspect_ratio": "16:9"})))
+    problems: set[str] = set()
+    for body in bodies:
+        answer = client.request(op.method, f"/{provider.id}{op.path}", json=body, **auth(provider))
+        if answer.status_code >= 400:
+            problems.add("form-refused")
+    return problems
+
+
+def _audit_poll_auth(
+    client: TestClient, provider: Provider, model: Model, op: Operation
+) -> set[str]:
+    poll = model.operation(op.job.poll_operation) if op.job else None
+    if poll is None:
+        return set()
+    path = re.sub(r"\{[^}]+\}", "no-such-job", poll.path)
+    answer = client.get(f"/{provider.id}{path}")
+    return set() if answer.status_code in provider.auth.missing.status else {"poll-auth"}
+
+
 def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
     """Scenario id -> problems found (empty sets for a conformant relay)."""
     found: dict[str, set[str]] = {}
@@ -201,6 +247,8 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
                 found[f"{label}/explicit"] = _audit_generation(
                     client, provider, model, op, _explicit(op, model)
                 )
+                found[f"{label}/forms"] = _audit_forms(client, provider, model, op)
+                found[f"{label}/poll-auth"] = _audit_poll_auth(client, provider, model, op)
                 bad = sample_body(op, model, prompt="")
                 answer = client.request(
                     op.method, f"/{provider.id}{op.path}", json=bad, **auth(provider)
@@ -246,7 +294,7 @@ def test_a_clean_relay_has_no_problem(relay: Callable[..., TestClient], spec: Sp
 
 def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(FAULTS) == 20
+    assert len(FAULTS) == 24
 
 
 @pytest.mark.parametrize("fault", FAULTS)
