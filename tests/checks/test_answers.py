@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import run_checks
@@ -96,6 +96,7 @@ def test_text_when_only_image_was_asked_fails() -> None:
     assert finding.outcome == "fail" and "TEXT was not asked for" in finding.message
 
 
+@settings(deadline=None, max_examples=25)  # each example decodes a 896x1200 image
 @given(st.integers(min_value=0, max_value=5000))
 def test_image_tokens_fail_only_when_they_overbill(tokens: int) -> None:
     (finding,) = _of(
