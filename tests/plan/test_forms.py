@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.plan.forms import respell
@@ -56,6 +56,7 @@ def test_both_proto_json_spellings_are_positive_cases_on_google_native_routes() 
     assert not [c for c in PLAN.cases if "/spelling/" in c.id and "predict" in c.id]
 
 
+@settings(deadline=None)
 @given(st.sampled_from([c for c in PLAN.cases if "/spelling/" in c.id]))
 def test_respelling_round_trips(case: Any) -> None:
     op = case.operation
