@@ -3,6 +3,7 @@ modalities asked for, image tokens against the spec's tokens per image, untabled
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,13 @@ JSON = (("content-type", "application/json"),)
 FLASH31 = "google/gemini-3.1-flash-image-preview/generateContent/cover/"
 
 
+@functools.cache
+def _cases(provider: str) -> tuple[Case, ...]:
+    return plan(SPEC, PlanOptions(providers=(provider,), max_examples=0)).cases
+
+
 def _case(suffix: str, provider: str = "google") -> Case:
-    cases = plan(SPEC, PlanOptions(providers=(provider,), max_examples=0)).cases
-    return next(c for c in cases if c.id.endswith(suffix))
+    return next(c for c in _cases(provider) if c.id.endswith(suffix))
 
 
 def _findings(case: Case, body: Any) -> list[Any]:

@@ -3,6 +3,7 @@ internals: each judged on hand-made answers."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,13 @@ SPEC = load_spec(Path(__file__).resolve().parents[2] / "specs")
 JSON = (("content-type", "application/json"),)
 
 
+@functools.cache
+def _cases(provider: str) -> tuple[Case, ...]:
+    return plan(SPEC, PlanOptions(providers=(provider,), max_examples=0)).cases
+
+
 def _case(provider: str, suffix: str) -> Case:
-    cases = plan(SPEC, PlanOptions(providers=(provider,), max_examples=0)).cases
-    return next(c for c in cases if c.id.endswith(suffix))
+    return next(c for c in _cases(provider) if c.id.endswith(suffix))
 
 
 def _judge(case: Case, status: int, body: Any) -> dict[str, set[str]]:
