@@ -27,6 +27,7 @@ HINTS: dict[str, str] = {
     "ProxyError": "check the proxy settings (HTTPS_PROXY)",
     "ConnectionRefusedError": "is the target up?",
     "rate limited": "lower --rate or --concurrency",
+    "timeout after": "the target is slow: raise --timeout",
 }
 
 _NO_ANSWER = "no answer: "

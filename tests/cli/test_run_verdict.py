@@ -3,8 +3,11 @@ relay stays green; skipped cases are counted with their reason."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +59,74 @@ def test_skipped_cases_are_counted_with_their_reason(capsys: pytest.CaptureFixtu
         if line.endswith("cases skipped: budget: --max-requests 3 reached")
     ]
     assert int(line.split()[0]) > 0
+
+
+@pytest.fixture(scope="module")
+def slow_on_some_relay() -> Iterator[str]:
+    """The reference relay over HTTP, except that requests asking for DONT_ALLOW hang for 2 s:
+    with a short --timeout those cases get no answer and the others pass."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from conformance.server import RelayOptions, create_app
+    from conformance.spec.resolve import load_spec
+
+    app = create_app(load_spec(ROOT / "specs"), RelayOptions())
+
+    async def slow_some(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if b"DONT_ALLOW" in body:
+            await asyncio.sleep(2)
+
+        async def replay() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await app(scope, replay, send)
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(
+        slow_some, log_level="error", access_log=False, lifespan="off", timeout_graceful_shutdown=3
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/tokaify"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.mark.parametrize(("extra", "code"), [([], 1), (["--tolerate-errors"], 0)])
+def test_some_cases_without_an_answer_are_red_unless_tolerated(
+    slow_on_some_relay: str,
+    extra: list[str],
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TOKAIFY_API_KEY", "test-key")
+    args = ["--base-url", slow_on_some_relay, "--provider", "tokaify", "--max-examples", "0"]
+    args += ["--timeout", "1", "--retries", "0", *extra]
+    assert main([*SPECS, "run", *args]) == code
+    out = capsys.readouterr().out
+    (cause,) = [line for line in out.splitlines() if "got no answer: timeout after 1 s" in line]
+    assert cause.endswith("the target is slow: raise --timeout")
+    assert "No case got an answer" not in out
+    verdict = "verdict: green with" if extra else "verdict: red — "
+    assert verdict in out
