@@ -118,6 +118,7 @@ class Expect:
     advisory: tuple[str, ...] = ()
     violation: Target | None = None
     error: ErrorExpect | None = None
+    size: str | None = None  # an exact "WxH" asked for (OpenAI's `size`)
 
     def is_advisory(self, what: str) -> bool:
         """True when the effect named `what` (ratio, tier, mime, images...) is only advisory."""
@@ -132,6 +133,7 @@ class Expect:
             "tier": self.tier,
             "mime": self.mime,
             "encoding": self.encoding,
+            **({"size": self.size} if self.size else {}),
             "defaults": list(self.defaults),
             "advisory": list(self.advisory),
             "violation": (

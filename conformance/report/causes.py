@@ -1,4 +1,4 @@
-"""The terminal lines that say why cases have no verdict, and the headline of a vacuous run.
+"""The terminal lines that say why cases got no answer, and the headline of a vacuous run.
 
 Kept apart from the summary table: the counts say how many, these lines say why — grouped by
 cause (`186 cases got no answer: ConnectError: ... — is the target up?`), so that a red CI job
@@ -34,23 +34,19 @@ def print_headline(console: Console, run: RunResult) -> None:
 
 
 def print_causes(console: Console, run: RunResult) -> None:
-    """One line per distinct cause of `error` and `skipped` cases."""
-    for outcome, what, style in (
-        ("error", "got no answer", "magenta"),
-        ("skipped", "skipped", "dim"),
-    ):
-        causes = run.causes(outcome)
-        for cause in causes[:MAX_CAUSES]:
-            line = cause.render(what)
-            console.print(line, style=style, markup=False, highlight=False)
-        if len(causes) > MAX_CAUSES:
-            rest = sum(c.count for c in causes[MAX_CAUSES:])
-            console.print(
-                f"… {rest} more {outcome} cases with {len(causes) - MAX_CAUSES} other causes "
-                "(see --json).",
-                style=style,
-                highlight=False,
-            )
+    """One line per distinct cause of `error` cases (skip reasons: `report/skips.py`)."""
+    causes = run.causes("error")
+    for cause in causes[:MAX_CAUSES]:
+        line = cause.render("got no answer")
+        console.print(line, style="magenta", markup=False, highlight=False, soft_wrap=True)
+    if len(causes) > MAX_CAUSES:
+        rest = sum(c.count for c in causes[MAX_CAUSES:])
+        console.print(
+            f"… {rest} more error cases with {len(causes) - MAX_CAUSES} other causes "
+            "(see --json).",
+            style="magenta",
+            highlight=False,
+        )
 
 
 def verdict_line(run: RunResult, *, tolerate_errors: bool = False) -> str | None:

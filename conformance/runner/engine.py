@@ -16,9 +16,11 @@ from collections.abc import Callable, Mapping
 from conformance.checks import run_checks
 from conformance.checks.registry import Finding
 from conformance.exchange import Exchange
+from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
+from conformance.runner.images import summarize_images
 from conformance.runner.results import CaseResult, RunResult
 from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
@@ -36,6 +38,13 @@ def _answer_bytes(exchange: Exchange) -> int:
     return own + sum(_answer_bytes(e) for e in nested)
 
 
+def judge(
+    case: Case, exchange: Exchange, thumbnails: bool
+) -> tuple[list[Finding], tuple[ImageSummary, ...]]:
+    """The checks' findings and the image summaries, taken while the answer bodies are whole."""
+    return run_checks(case, exchange), summarize_images(case, exchange, thumbnails=thumbnails)
+
+
 def skipped(case: Case, reason: str) -> CaseResult:
     return CaseResult(
         case, None, tuple(Finding(name, "skipped", reason, case.id) for name in case.checks)
@@ -48,18 +57,19 @@ async def execute(
     flow: FlowOptions,
     concurrency: int = 8,
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> list[CaseResult]:
-    """Results for `cases`, in the same order."""
+    """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> CaseResult:
         async with gate:
             exchange = await perform(transports[case.provider.id], case, flow)
         if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-            findings = run_checks(case, exchange)
+            findings, pictures = judge(case, exchange, thumbnails)
         else:
-            findings = await asyncio.to_thread(run_checks, case, exchange)
-        result = CaseResult(case, exchange, tuple(findings))
+            findings, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
+        result = CaseResult(case, exchange, tuple(findings), pictures)
         if progress is not None:
             progress(result)
         return result
@@ -78,6 +88,7 @@ async def run_plan(
     include_retired: bool = False,
     target: str = "",
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> RunResult:
     """Select (budget, lifecycle), execute, and return every case's result in plan order."""
     started = time.monotonic()
@@ -86,6 +97,9 @@ async def run_plan(
     for result in cut_results.values():
         if progress is not None:
             progress(result)
-    sent = {r.case.id: r for r in await execute(kept, transports, flow, concurrency, progress)}
+    sent = {
+        r.case.id: r
+        for r in await execute(kept, transports, flow, concurrency, progress, thumbnails)
+    }
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from conformance.checks.registry import OUTCOMES, Finding, Outcome
 from conformance.exchange import Exchange
+from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.causes import Cause, group, reason_of
@@ -27,6 +28,8 @@ class CaseResult:
     case: Case
     exchange: Exchange | None
     findings: tuple[Finding, ...]
+    #: Measured facts (and, for an HTML report, thumbnails) of every returned image.
+    images: tuple[ImageSummary, ...] = ()
 
     @property
     def outcome(self) -> Outcome:
