@@ -42,8 +42,7 @@ def print_causes(console: Console, run: RunResult) -> None:
     if len(causes) > MAX_CAUSES:
         rest = sum(c.count for c in causes[MAX_CAUSES:])
         console.print(
-            f"… {rest} more error cases with {len(causes) - MAX_CAUSES} other causes "
-            "(see --json).",
+            f"… {rest} more error cases with {len(causes) - MAX_CAUSES} other causes (see --json).",
             style="magenta",
             highlight=False,
         )
