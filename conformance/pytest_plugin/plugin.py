@@ -12,7 +12,6 @@ With pytest-recording's `--record-mode` the items run from cassettes instead
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -165,7 +164,9 @@ class ConformanceItem(pytest.Item):
                 case, exchange, [c for c in self.checks if c in case.checks]
             )
 
-        return asyncio.run(go())
+        from conformance.runner.blocking import run_sync
+
+        return run_sync(go())
 
     def _judge(self, case: Case, tally: Tally) -> None:
         """Send `case`, tally its findings, and raise on a failure (the shrinkable kind)."""
