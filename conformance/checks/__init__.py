@@ -7,6 +7,8 @@ from conformance.checks import (  # noqa: F401 - imported to register the checks
     defaults,
     envelope,
     errors,
+    forward,
+    forward_answers,
     images,
     jobs,
     leaks,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from conformance.checks import run_checks
 from conformance.checks.registry import Finding
@@ -26,6 +26,9 @@ from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
 
 Progress = Callable[[CaseResult], None]
+#: Adds to a finished exchange what only another party saw (a sandwich run's upstream journal),
+#: before the case's checks run.
+Attach = Callable[[Case, Exchange], Awaitable[Exchange]]
 
 #: Cases whose answer bodies (response, job polls, image fetches) total at most this many bytes
 #: are checked on the event loop; larger ones in a worker thread.
@@ -58,6 +61,7 @@ async def execute(
     concurrency: int = 8,
     progress: Progress | None = None,
     thumbnails: bool = False,
+    attach: Attach | None = None,
 ) -> list[CaseResult]:
     """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
     gate = asyncio.Semaphore(max(1, concurrency))
@@ -65,6 +69,8 @@ async def execute(
     async def one(case: Case) -> CaseResult:
         async with gate:
             exchange = await perform(transports[case.provider.id], case, flow)
+        if attach is not None:
+            exchange = await attach(case, exchange)
         if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
             findings, pictures = judge(case, exchange, thumbnails)
         else:
@@ -89,6 +95,7 @@ async def run_plan(
     target: str = "",
     progress: Progress | None = None,
     thumbnails: bool = False,
+    attach: Attach | None = None,
 ) -> RunResult:
     """Select (budget, lifecycle), execute, and return every case's result in plan order."""
     started = time.monotonic()
@@ -99,7 +106,9 @@ async def run_plan(
             progress(result)
     sent = {
         r.case.id: r
-        for r in await execute(kept, transports, flow, concurrency, progress, thumbnails)
+        for r in await execute(
+            kept, transports, flow, concurrency, progress, thumbnails, attach=attach
+        )
     }
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+from functools import partial
 from typing import Any
 
 import anyio
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conformance.schema.validate import validator_for
+from conformance.server import control
 from conformance.server import faults as f
 from conformance.server.answers import ANSWERS, AnswerContext
 from conformance.server.answers.base import cut
@@ -34,11 +36,13 @@ from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
 from conformance.server.form_faults import refuse_forms
 from conformance.server.generation import Generation, resolve
 from conformance.server.jobs import JobStore
+from conformance.server.journal import Journal
 from conformance.server.options import RelayOptions
 from conformance.server.params import BodyReader
 from conformance.server.payloads import ImageSource
 from conformance.server.responses import body_response
 from conformance.server.routing import ProviderRoutes, Target, build_routes
+from conformance.server.scripts import Scripts
 from conformance.spec.model import Operation, Provider, Spec
 
 logger = logging.getLogger("conformance.server")
@@ -78,6 +82,8 @@ class Relay:
         self.images = ImageSource()
         self.files = FileStore()
         self.jobs = JobStore()
+        self.journal = Journal(options.journal) if options.journal else None
+        self.scripts = Scripts()
         self._readers: dict[int, tuple[Operation, BodyReader]] = {}
 
     # -- helpers used by the answer builders ----------------------------------------------------
@@ -251,7 +257,16 @@ class Relay:
             return self.error(
                 None, RelayError(404, ErrorKind.NOT_FOUND, f"No route for {request.url.path}")
             )
-        return await self.handle(routes, request)
+        if self.journal is None:
+            return await self.handle(routes, request)
+        return await control.journaled(
+            self,
+            self.journal,
+            self.scripts,
+            routes.provider,
+            request,
+            lambda: self.handle(routes, request),
+        )
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -270,6 +285,20 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
         Route(HEALTH_PATH, relay.health, methods=["GET"]),
         Route(FILE_PREFIX + "/{name}", relay.serve_file, methods=["GET"], name=FILE_ROUTE),
     ]
+    journal = relay.journal
+    if journal is not None:
+        routes += [
+            Route(
+                control.JOURNAL_PATH,
+                partial(control.journal_endpoint, journal),
+                methods=["GET", "DELETE"],
+            ),
+            Route(
+                control.SCRIPTS_PATH,
+                partial(control.scripts_endpoint, relay.scripts),
+                methods=["POST"],
+            ),
+        ]
     # One route for every provider, the provider picked by a dict lookup: a route per provider
     # made Starlette try each in turn for every request (linear in providers; 960 at 64x).
     routes.append(Route("/{provider}/{rest:path}", relay.dispatch, methods=_METHODS))

@@ -52,6 +52,8 @@ def test_options_from_arguments() -> None:
             "google",
             "--job-steps",
             "5",
+            "--journal",
+            "7",
         ),
         {},
     )
@@ -61,6 +63,7 @@ def test_options_from_arguments() -> None:
         payload="realistic",
         providers=("google",),
         job_steps=5,
+        journal=7,
     )
     with pytest.raises(UsageError, match="unknown fault"):
         options_from(args("--fault", "nope"), {})
