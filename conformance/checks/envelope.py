@@ -1,4 +1,5 @@
-"""Error envelope: every 4xx/5xx body is JSON in the provider's documented error shape.
+"""Error envelope: every 4xx/5xx body is JSON in the provider's documented error shape, and
+agrees with itself (numeric code = HTTP status, a canonical status word).
 
 Every error answer is judged, whatever the case expected: an invalid request's 400, an auth
 case's 401, a positive case's unexpected 5xx (its status check fails too, but a gateway's 500
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from conformance.checks.errors import envelope_consistency
 from conformance.checks.registry import Finding, check, failed, passed
 from conformance.exchange import Exchange, Response
 from conformance.plan.case import Case
@@ -48,6 +50,7 @@ def _judge(case: Case, operation: Operation, response: Response, label: str) -> 
             rule="envelope",
             spec_location=where,
         )
+    yield from envelope_consistency(envelope, response.status, body)
 
 
 @check("error-envelope")

@@ -4,8 +4,10 @@ The default target is the built-in reference relay, in-process and offline; `--b
 --provider P` targets a live service with the key read from an environment variable.
 `--record DIR` writes every HTTP exchange of the run into cassettes (keys scrubbed, images
 slimmed); `--replay DIR` runs the recorded plan again from them, with no network. Exit 0 when
-no check failed, 1 when any did (or a replay found cases that need re-recording), 2 for usage,
-spec or cassette errors.
+every case got an answer and no check failed; 1 when any check failed, any case got no usable
+answer (`error`: connection refused, timeout, reset, redirect loop, rate limited; see
+--tolerate-errors), no case was answered at all, or a replay found cases that need
+re-recording; 2 for usage, spec or cassette errors.
 """
 
 from __future__ import annotations
@@ -171,10 +173,11 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
                 thumbnails=wants_thumbnails(args),
             )
         )
-    print_summary(console, result, replaying.base_urls())
+    print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
     print_stale(console, replaying, store.root)
     write_reports(args, result, replaying.base_urls())
-    return EXIT_FINDINGS if result.failed or replaying.stale else EXIT_OK
+    green = result.gate(tolerate_errors=args.tolerate_errors)
+    return EXIT_OK if green and not replaying.stale else EXIT_FINDINGS
 
 
 def run(args: argparse.Namespace) -> int:
@@ -214,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
             result = run_sync(_execute(spec, the_plan, args, target, console, marks))
     else:
         result = run_sync(_execute(spec, the_plan, args, target, console, marks))
-    print_summary(console, result, opts.base_urls(spec, target))
+    print_summary(
+        console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
+    )
     print_skips(console, result)
     if not target.live and result.failed:
         console.print(
@@ -226,4 +231,4 @@ def run(args: argparse.Namespace) -> int:
             f"recorded into {args.record} (replay: conformance run --replay {args.record})"
         )
     write_reports(args, result, opts.base_urls(spec, target), shard)
-    return EXIT_FINDINGS if result.failed else EXIT_OK
+    return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS

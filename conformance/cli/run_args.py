@@ -183,3 +183,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="provider x model x check matrix (CI job summary)",
     )
     out.add_argument("--verbose", "-v", action="store_true", help="list every planned case")
+    verdict = p.add_argument_group("verdict")
+    verdict.add_argument(
+        "--tolerate-errors",
+        action="store_true",
+        help="exit 0 even when some cases got no usable answer (`error`: refused, timed out, "
+        "reset, rate limited); off by default, and a run with no answer at all stays red",
+    )

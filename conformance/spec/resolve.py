@@ -87,6 +87,7 @@ class _Resolver(ModelResolver):
             declared_at=doc.location(""),
             file=doc.path,
             headers=static_headers(self, doc, data.get("headers")),
+            error_basis=data.get("error_basis", "documented"),
         )
 
     def auth(self, doc: SourceDocument, raw: dict[str, Any]) -> m.AuthSpec:

@@ -90,7 +90,7 @@ def test_relay_options_validate() -> None:
     with pytest.raises(ValueError):
         RelayOptions(job_steps=-1)
     assert RelayOptions().keys == ("test-key",)
-    assert len(FAULTS) == len(set(FAULTS)) == 12
+    assert len(FAULTS) == len(set(FAULTS)) == 24
 
 
 def test_pixel_sizes(spec: Spec) -> None:
