@@ -29,7 +29,7 @@ from conformance.cassettes.manifest import (
     case_fingerprint,
     cassette_name,
 )
-from conformance.cassettes.scrub import Secrets, secret_values
+from conformance.cassettes.scrub import MIN_SWEPT_SECRET, Secrets, secret_values
 from conformance.cassettes.session import CassetteSession
 from conformance.cassettes.store import DirectoryPersister, Store, write_atomic
 from conformance.cassettes.tagging import POLL, request_fingerprint
@@ -37,9 +37,6 @@ from conformance.exchange import Exchange
 from conformance.plan.case import Case, Request
 from conformance.plan.planner import Plan
 from conformance.spec.model import Spec
-
-#: Shortest value of a `secret` field swept from answers (short ones are ordinary words).
-MIN_SWEPT_SECRET = 8
 
 
 @dataclass(frozen=True)

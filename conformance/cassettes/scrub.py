@@ -25,6 +25,8 @@ from conformance.plan.case import WRONG_KEY
 from conformance.spec.model import Operation, Spec
 
 REDACTED = "<redacted>"
+#: Shortest value of a `secret` field swept from answers (short ones are ordinary words).
+MIN_SWEPT_SECRET = 8
 #: Key slots scrubbed for every provider (lower case), on top of what the specs declare.
 AUTH_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key"})
 AUTH_QUERY = frozenset({"key"})

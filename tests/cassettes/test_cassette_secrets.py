@@ -9,6 +9,7 @@ import secrets
 import shutil
 import urllib.parse
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -24,6 +25,8 @@ from conformance.cassettes import (
     Secrets,
     Store,
 )
+from conformance.cassettes.session import CassetteSession
+from conformance.cassettes.tagging import CASE
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.runner import run_plan
 from conformance.spec.model import Spec
@@ -169,3 +172,29 @@ def test_a_leak_is_refused_before_writing(tmp_path: Path) -> None:
     with pytest.raises(SecretLeak):
         guard.assert_clean(b"uri: /v1?key=sk-abcdef123456", "x.yaml")
     guard.assert_clean(b"Bearer <redacted>", "x.yaml")
+
+
+def test_a_malformed_bodys_secret_field_is_replaced_even_when_recorded_first(
+    tmp_path: Path,
+) -> None:
+    """A raw (non-JSON) body cannot be redacted by pointer: the plan's secret values are
+    replaced in it, the same in a fresh session as after other cases were recorded."""
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    family = specs / "families" / "gemini-predict.yaml"
+    where = "        path: /instances/*/prompt\n"
+    family.write_text(family.read_text().replace(where, where + "        secret: true\n", 1))
+    spec = load_spec(specs)
+    cases = plan(spec, PlanOptions(providers=("tokaify",), max_examples=0)).cases
+    wire = next(c for c in cases if c.request.raw_body is not None)
+    assert "a red bicycle" in (wire.request.raw_body or "")
+    session = CassetteSession(Store(tmp_path / "c"), spec, cases)
+    token = CASE.set(wire)
+    try:
+        for body in (wire.request.raw_body.encode(), wire.request.raw_body):  # type: ignore[union-attr]
+            request = SimpleNamespace(headers={}, body=body, uri="http://relay/x")
+            out = session.before_record_request(request)
+            text = out.body.decode() if isinstance(out.body, bytes) else out.body
+            assert "a red bicycle" not in text and "$SECRET_FIELD" in text
+    finally:
+        CASE.reset(token)

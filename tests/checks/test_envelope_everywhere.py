@@ -52,7 +52,10 @@ def test_a_positive_cases_5xx_in_the_envelope_fails_status_only(spec: Spec) -> N
     case = _positive(spec)
     found = run_checks(case, _ex(case, 500, GOOGLE, JSON))
     assert [f.outcome for f in _of(found, "status")] == ["fail"]
-    assert [f.outcome for f in _of(found, "error-envelope")] == ["pass"]
+    # The shape, and the body agreeing with itself: code 500 = the status, INTERNAL its word.
+    envelope = _of(found, "error-envelope")
+    assert [f.outcome for f in envelope] == ["pass"] * 3
+    assert [f.rule for f in envelope] == ["envelope", "code-matches-status", "canonical-status"]
     assert [f.outcome for f in _of(found, "content-type")] == ["pass"]
 
 

@@ -79,8 +79,11 @@ def _explicit(op: Operation, model: Model) -> dict[str, Any]:
         chosen["image_count"] = 2
     if op.by_concept("response_encoding"):
         chosen["response_encoding"] = False
-    if op.by_concept("response_modalities"):
-        chosen["response_modalities"] = ["IMAGE"]
+    modalities = op.by_concept("response_modalities")
+    if modalities is not None:
+        # The family's own spelling of the image modality (Gemini IMAGE, OpenRouter image).
+        words = [v for v in modalities.items_enum or () if str(v).upper() == "IMAGE"]
+        chosen["response_modalities"] = words[:1] or ["IMAGE"]
     return chosen
 
 

@@ -104,11 +104,14 @@ def test_provider_headers_resolve_with_their_source(tmp_path: Path) -> None:
 
 def test_duplicate_and_sourceless_headers_are_spec_errors(tmp_path: Path) -> None:
     dup = HEADERS + "  - {name: X-Portkey-Provider, value: x, source: {ref: relay-failures}}\n"
+    root = _with_headers(tmp_path / "a", dup)
     with pytest.raises(SpecError) as err:
-        load_spec(_with_headers(tmp_path / "a", dup))
+        load_spec(root)
     (found,) = err.value.diagnostics
     assert "listed twice" in found.message and found.location.file.endswith("tokaify.yaml")
-    assert found.location.line == 32  # the third entry
+    lines = (root / "providers" / "tokaify.yaml").read_text().splitlines()
+    third = 1 + next(i for i, line in enumerate(lines) if "name: X-Portkey-Provider" in line)
+    assert found.location.line == third  # the third entry
     with pytest.raises(SpecError) as err:
         load_spec(_with_headers(tmp_path / "b", "headers:\n  - {name: x-a, value: b}\n"))
     assert any("source" in d.message for d in err.value.diagnostics)
