@@ -125,7 +125,7 @@ def live_transport(
     key = read_key(key_env)
     limits = httpx.Limits(max_connections=max(concurrency, 1) * 2)
     client = httpx.AsyncClient(
-        timeout=timeout, transport=pooled_transport(limits), follow_redirects=True
+        timeout=timeout, transport=pooled_transport(limits), follow_redirects=False
     )
     return HttpxTransport(
         client,
