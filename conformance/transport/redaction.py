@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import AnyStr
 
 from conformance.plan.case import WRONG_KEY, Request
 
@@ -63,7 +64,7 @@ class Redactor:
             if pattern is None:
                 text = text.replace(value, replacement)
             else:
-                text = pattern.sub(lambda _, r=replacement: r, text)
+                text = pattern.sub(_literal(replacement), text)
         return text
 
     def bytes(self, data: bytes) -> bytes:
@@ -73,8 +74,13 @@ class Redactor:
             if pattern is None:
                 data = data.replace(value, replacement)
             else:
-                data = pattern.sub(lambda _, r=replacement: r, data)
+                data = pattern.sub(_literal(replacement), data)
         return data
+
+
+def _literal(replacement: AnyStr) -> Callable[[re.Match[AnyStr]], AnyStr]:
+    """A `re.sub` replacement taken literally (no backslash or group expansion)."""
+    return lambda _match: replacement
 
 
 def environment_redactor(environ: Mapping[str, str]) -> Redactor:
