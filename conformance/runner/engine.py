@@ -5,6 +5,8 @@ so `--concurrency N` bounds cases in flight. Checks run as soon as a case's exch
 and a progress callback sees each result as it lands. Checks of large answers (multi-MB images:
 base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
 cases; small answers are judged inline, where a thread hand-off would cost more than the checks.
+Each case is isolated: anything its sending or checking raises becomes that case's `error`
+findings with the cause. Once judged, a case keeps only what reports need (`retain`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
 from conformance.runner.results import CaseResult, RunResult
+from conformance.runner.retain import retain
 from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
+from conformance.transport.redaction import Redactor
 
 Progress = Callable[[CaseResult], None]
 
@@ -42,6 +46,18 @@ def skipped(case: Case, reason: str) -> CaseResult:
     )
 
 
+def isolated(
+    case: Case, stage: str, exc: BaseException, transport: Transport
+) -> tuple[Finding, ...]:
+    """The `error` findings of a case whose sending or checking raised: the cause, redacted."""
+    redactor = getattr(transport, "redactor", None)
+    cause = f"{type(exc).__name__}: {exc}"[:500]
+    if isinstance(redactor, Redactor):
+        cause = redactor.text(cause)
+    message = f"unexpected {cause} while {stage} this case"
+    return tuple(Finding(name, "error", message, case.id) for name in case.checks)
+
+
 async def execute(
     cases: list[Case],
     transports: Mapping[str, Transport],
@@ -53,13 +69,20 @@ async def execute(
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> CaseResult:
-        async with gate:
-            exchange = await perform(transports[case.provider.id], case, flow)
-        if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-            findings = run_checks(case, exchange)
-        else:
-            findings = await asyncio.to_thread(run_checks, case, exchange)
-        result = CaseResult(case, exchange, tuple(findings))
+        transport = transports[case.provider.id]
+        exchange: Exchange | None = None
+        stage = "sending"
+        try:
+            async with gate:
+                exchange = await perform(transport, case, flow)
+            stage = "checking"
+            if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
+                findings = tuple(run_checks(case, exchange))
+            else:
+                findings = tuple(await asyncio.to_thread(run_checks, case, exchange))
+        except Exception as exc:  # one bad answer never takes the run down: isolate the case
+            findings = isolated(case, stage, exc, transport)
+        result = CaseResult(case, retain(exchange) if exchange else None, findings)
         if progress is not None:
             progress(result)
         return result

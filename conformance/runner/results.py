@@ -46,7 +46,8 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        return any(r.outcome == "fail" for r in self.results)
+        """Any case failed, or could not be judged (`error`: the target broke)."""
+        return any(r.outcome in ("fail", "error") for r in self.results)
 
     def counts(self) -> Counter[str]:
         return Counter(r.outcome for r in self.results)

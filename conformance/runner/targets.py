@@ -13,6 +13,7 @@ from conformance.spec.model import Spec
 from conformance.transport.asgi import RELAY_ORIGIN, asgi_client, asgi_transport
 from conformance.transport.base import RateLimiter, Transport
 from conformance.transport.live import live_transport
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 RELAY_KEY = "test-key"
 
@@ -24,6 +25,7 @@ class TargetOptions:
     faults: frozenset[str] = field(default_factory=frozenset)
     latency: tuple[float, float] | None = None
     timeout: float = 180.0
+    max_body: int = DEFAULT_MAX_BODY
     retries: int = 3
     rate: float | None = None
     concurrency: int = 8
@@ -58,6 +60,7 @@ async def open_transports(
                 options.base_url,
                 env,
                 timeout=options.timeout,
+                max_body=options.max_body,
                 retries=options.retries,
                 rate=options.rate,
                 concurrency=options.concurrency,
@@ -86,6 +89,7 @@ async def open_transports(
                 key=RELAY_KEY,
                 key_env=env,
                 timeout=options.timeout,
+                max_body=options.max_body,
                 retries=options.retries,
                 limiter=limiter,
             )

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 RELAY_ORIGIN = "http://relay"
 
@@ -28,6 +29,7 @@ def asgi_transport(
     key: str,
     key_env: str,
     timeout: float = 180.0,
+    max_body: int = DEFAULT_MAX_BODY,
     retries: int = 3,
     limiter: RateLimiter | None = None,
 ) -> HttpxTransport:
@@ -38,6 +40,7 @@ def asgi_transport(
         key=key,
         key_env=key_env,
         timeout=timeout,
+        max_body=max_body,
         retries=retries,
         limiter=limiter,
         owns_client=False,

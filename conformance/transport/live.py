@@ -11,6 +11,7 @@ import httpcore
 import httpx
 
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 
 class MissingKey(Exception):
@@ -117,6 +118,7 @@ def live_transport(
     key_env: str,
     *,
     timeout: float = 180.0,
+    max_body: int = DEFAULT_MAX_BODY,
     retries: int = 3,
     rate: float | None = None,
     concurrency: int = 8,
@@ -133,6 +135,7 @@ def live_transport(
         key=key,
         key_env=key_env,
         timeout=timeout,
+        max_body=max_body,
         retries=retries,
         limiter=RateLimiter(rate),
     )
