@@ -1,8 +1,9 @@
 """Orchestration: send the selected cases concurrently, judge each answer, collect results.
 
-Concurrency is an asyncio semaphore around each case (its request, job polls and image fetches),
-so `--concurrency N` bounds cases in flight. Checks run as soon as a case's exchange is complete,
-and a progress callback sees each result as it lands. Checks of large answers (multi-MB images:
+Concurrency is an asyncio semaphore around each case (its request, job polls, image fetches and
+checks), so `--concurrency N` bounds cases in flight and the whole answers held in memory.
+Checks run as soon as a case's exchange is complete, and a progress callback sees each result
+as it lands. Checks of large answers (multi-MB images:
 base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
 cases; small answers are judged inline, where a thread hand-off would cost more than the checks.
 Each case is isolated: anything its sending or checking raises becomes that case's `error`
@@ -73,16 +74,18 @@ async def execute(
         exchange: Exchange | None = None
         stage = "sending"
         try:
-            async with gate:
+            async with gate:  # held through the checks: whole answers in memory <= concurrency
                 exchange = await perform(transport, case, flow)
-            stage = "checking"
-            if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-                findings = tuple(run_checks(case, exchange))
-            else:
-                findings = tuple(await asyncio.to_thread(run_checks, case, exchange))
+                stage = "checking"
+                if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
+                    findings = tuple(run_checks(case, exchange))
+                else:
+                    findings = tuple(await asyncio.to_thread(run_checks, case, exchange))
+                exchange = retain(exchange)
         except Exception as exc:  # one bad answer never takes the run down: isolate the case
             findings = isolated(case, stage, exc, transport)
-        result = CaseResult(case, retain(exchange) if exchange else None, findings)
+            exchange = retain(exchange) if exchange is not None else None
+        result = CaseResult(case, exchange, findings)
         if progress is not None:
             progress(result)
         return result
