@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from conformance import __version__
 from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
+from conformance.transport.redaction import environment_redactor
 
 # Command modules under conformance.cli, in the order `--help` lists them.
 COMMANDS = ("run", "serve", "list_cmd", "lint", "schemas", "validate", "docs", "openapi")
@@ -61,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        print(f"conformance: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        text = environment_redactor(os.environ).text(f"{type(exc).__name__}: {exc}")
+        print(f"conformance: internal error: {text}", file=sys.stderr)
         print("please report this with the command you ran", file=sys.stderr)
         return EXIT_INTERNAL
 
