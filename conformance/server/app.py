@@ -41,7 +41,8 @@ from conformance.spec.model import Operation, Provider, Spec
 
 logger = logging.getLogger("conformance.server")
 
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
 HEALTH_PATH = "/_relay/health"
 
 
@@ -77,9 +78,12 @@ class Relay:
 
     # -- the pipeline ---------------------------------------------------------------------------
 
-    async def handle(self, routes: ProviderRoutes, request: Request) -> Response:
+    async def handle(
+        self, routes: ProviderRoutes, request: Request, path: str | None = None
+    ) -> Response:
         provider = routes.provider
-        path = "/" + str(request.path_params.get("rest", ""))
+        if path is None:
+            path = "/" + str(request.path_params.get("rest", ""))
         try:
             return await self._handle(routes, provider, path, request)
         except Exception:  # a relay bug must still answer in the envelope, and be logged
@@ -218,9 +222,18 @@ class Relay:
         return JSONResponse({"status": "ok"})
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
+        """Starlette's 404/405. A path under a provider (one its route pattern cannot match,
+        e.g. a job id holding `%0A`) goes through that provider's pipeline, so that auth and
+        its error envelope apply; the rest answers in the default envelope, `Allow` kept."""
+        first, _, rest = request.url.path.lstrip("/").partition("/")
+        routes = self.routes.get(first)
+        if routes is not None:
+            return await self.handle(routes, request, "/" + rest)
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         kind = ErrorKind.METHOD if status == 405 else ErrorKind.NOT_FOUND
-        return self.error(None, RelayError(status, kind, f"No route for {request.url.path}"))
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        message = f"No route for {request.url.path}"
+        return self.error(None, RelayError(status, kind, message, headers=headers))
 
 
 def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
@@ -236,7 +249,7 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
             Route(
                 f"/{provider_routes.provider.id}/{{rest:path}}",
                 _endpoint(relay, provider_routes),
-                methods=_METHODS,
+                methods=_METHODS,  # others reach `not_found`, which hands them to the pipeline
                 name=f"provider:{provider_routes.provider.id}",
             )
         )
