@@ -148,6 +148,7 @@ def test_a_gzip_bomb_stops_at_the_body_limit(tmp_path: Path) -> None:
     assert ran.peak_rss < 400 * MIB, ran.peak_rss
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_under_the_default_limit_stays_bounded(tmp_path: Path) -> None:
     with serve("gzip-bomb", KEY) as (url, _):
         ran = run(url, tmp_path, "--model", MODEL, "--max-requests", "4", "--concurrency", "2")
@@ -164,6 +165,7 @@ def test_an_endless_stream_stops_at_the_body_limit(tmp_path: Path) -> None:
     assert ran.peak_rss < 400 * MIB and ran.wall < 60
 
 
+@pytest.mark.slow
 def test_60_mb_answers_keep_peak_rss_under_1_gb_whatever_the_case_count(tmp_path: Path) -> None:
     with serve("big-body", KEY) as (url, _):
         ran = run(url, tmp_path, "--model", MODEL, "--max-requests", "12", "--concurrency", "2")
