@@ -11,6 +11,7 @@ import posixpath
 from dataclasses import dataclass
 
 from conformance.docs import cells, shapes
+from conformance.docs.mapping import mapping_rules
 from conformance.docs.siblings import sibling_rules
 from conformance.spec.model import (
     Conflict,
@@ -267,6 +268,7 @@ def model_rules(provider: Provider, model: Model) -> tuple[str, ...]:
                 mapping = ", ".join(f"{cells.code(k)} → {v}" for k, v in p.value_mime.items())
                 rules.append(f"{name}: output format values map to MIME types: {mapping}.")
             aliases.extend(f"{name} = {cells.code(a)}" for a in p.aliases)
+        rules.extend(mapping_rules(operation))
         if operation.body_limit is not None:
             rules.append(
                 f"`{operation.name}`: request bodies up to "
@@ -298,6 +300,12 @@ def model_page(spec: Spec, provider: Provider, model: Model) -> ModelPage:
     lifecycle += _lifecycle_rows("Google (upstream)", model.upstream_lifecycle)
     conflicts = [conflict_view(c, "this model") for c in model.conflicts]
     conflicts += [conflict_view(c, f"all {provider.title} models") for c in provider.conflicts]
+    conflicts += [
+        conflict_view(c, f"`{o.name}` bodies at every provider (proto3 JSON mapping)")
+        for o in model.operations
+        if o.json_mapping is not None
+        for c in o.json_mapping.conflicts
+    ]
     return ModelPage(
         path=path,
         title=f"{model.title} — {cells.code(model.id)} at {provider.title}",

@@ -9,6 +9,7 @@ each page states its model's specifics instead of leaving the reader to diff two
 from __future__ import annotations
 
 from conformance.docs import cells
+from conformance.spec.json_mapping import is_path_twin
 from conformance.spec.model import Model, Operation, Parameter, Provider
 
 
@@ -100,7 +101,11 @@ def sibling_rules(provider: Provider, model: Model) -> list[str]:
         }
         for name in _names(operation, list(siblings.values())):
             here = operation.parameter(name)
-            if name == "model" or (here is not None and here.concept == "model"):
+            if (
+                name == "model"
+                or is_path_twin(name)
+                or (here is not None and here.concept == "model")
+            ):
                 continue
             others = {model_id: op.parameter(name) for model_id, op in siblings.items()}
             rules.extend(_param_rules(name, here, others))

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.spec.model import WILDCARD, Model, Operation, Parameter, Provider
+from conformance.schema.case import fold_case
+from conformance.schema.proto_json import widen
+from conformance.spec.model import WILDCARD, JsonMapping, Model, Operation, Parameter, Provider
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE64_PATTERN = "^[A-Za-z0-9+/]*={0,2}$"
@@ -74,7 +76,7 @@ def _constraints(param: Parameter) -> tuple[dict[str, Any], dict[str, Any]]:
     return enforced, advisory
 
 
-def _node_schema(node: _Node) -> dict[str, Any]:
+def _node_schema(node: _Node, mapping: JsonMapping | None = None) -> dict[str, Any]:
     param = node.param
     schema: dict[str, Any] = {}
     if param is not None:
@@ -92,16 +94,19 @@ def _node_schema(node: _Node) -> dict[str, Any]:
             schema["x-enforcement"] = param.enforcement
         if advisory:
             schema["x-advisory"] = advisory
+        if mapping is not None:
+            widen(schema, param, mapping)
+        fold_case(schema, param)
     if WILDCARD in node.children:
         schema.setdefault("type", "array")
-        schema["items"] = _node_schema(node.children[WILDCARD])
+        schema["items"] = _node_schema(node.children[WILDCARD], mapping)
     named = {k: v for k, v in node.children.items() if k != WILDCARD}
     if named or (param is not None and param.type == "object"):
         schema.setdefault("type", "object")
         properties: dict[str, Any] = {}
         required: list[str] = []
         for token, child in named.items():
-            child_schema = _node_schema(child)
+            child_schema = _node_schema(child, mapping)
             names = child.param.property_names if child.param else (token,)
             for name in names:
                 properties[name] = child_schema
@@ -119,8 +124,15 @@ def _node_schema(node: _Node) -> dict[str, Any]:
         if param is not None and param.closed:
             schema["additionalProperties"] = False
         if param is not None and param.exactly_one_of:
-            schema["oneOf"] = [{"required": [k]} for k in param.exactly_one_of]
+            schema["oneOf"] = [_holds(k, mapping) for k in param.exactly_one_of]
     return schema
+
+
+def _holds(key: str, mapping: JsonMapping | None) -> dict[str, Any]:
+    """That the object holds `key`; under proto3 JSON a null value does not count (it is unset)."""
+    if mapping is None:
+        return {"required": [key]}
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
 
 
 def _some_required(schema: dict[str, Any], params: tuple[Parameter, ...]) -> None:
@@ -152,16 +164,24 @@ def request_schema(provider: Provider, model: Model, operation: Operation) -> di
     if not body:
         return None
     root = _tree(body)
-    schema = _node_schema(root)
+    mapping = operation.json_mapping
+    schema = _node_schema(root, mapping)
     _some_required(schema, body)
-    return {
+    head: dict[str, Any] = {
         "$schema": DIALECT,
         "title": f"{provider.id} {model.id} {operation.name} request",
         "x-provider": provider.id,
         "x-model": model.id,
         "x-operation": operation.name,
-        **schema,
     }
+    if mapping is not None:
+        head["x-json-mapping"] = {
+            "format": mapping.format,
+            "message": mapping.message,
+            "x-source": mapping.source.cite(),
+            "x-spec": str(mapping.declared_at),
+        }
+    return {**head, **schema}
 
 
 def response_schema(provider: Provider, model: Model, operation: Operation) -> dict[str, Any]:

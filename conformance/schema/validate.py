@@ -102,6 +102,11 @@ class SchemaValidator:
         rule = str(error.validator)
         schema = error.schema if isinstance(error.schema, dict) else {}
         name = schema.get("x-param")
+        message = error.message
+        if rule == "anyOf" and "x-enum-any-case" in schema:
+            # A case-insensitive enum is an anyOf (listed spellings | any-case pattern).
+            rule = "enum"
+            message = f"{error.instance!r} is not one of {schema['x-enum-any-case']} (any case)"
         if rule == "required" and isinstance(error.instance, dict):
             wanted = error.validator_value if isinstance(error.validator_value, list) else []
             absent = [k for k in wanted if k not in error.instance]
@@ -122,7 +127,7 @@ class SchemaValidator:
         param = self._params.get(name) if isinstance(name, str) else None
         location = param.rule_location(RULE_FIELD.get(rule, rule)) if param else None
         return Violation(
-            pointer, rule, _short(error.message), name if isinstance(name, str) else None, location
+            pointer, rule, _short(message), name if isinstance(name, str) else None, location
         )
 
 

@@ -1,21 +1,27 @@
 """Read request values the way the provider does: through a parameter's path and its aliases.
 
 Google's proto-JSON accepts `generation_config.image_config.aspect_ratio` as well as the camelCase
-spelling, and upstream enums are case-insensitive where the spec says so. Every answer builder
-reads through here, by parameter (never by a hard-coded key), so that a provider added to the
-specs is read correctly without new code. Values that break the parameter's own rules read as
-absent: that is what "answer as if valid, with defaults for what cannot be read" means.
+spelling, and upstream enums are case-insensitive where the spec says so. Where the operation
+declares a proto3 JSON mapping, the value is first decoded as a ProtoJSON parser would: `null`
+is an unset field, an integer field's decimal string is that integer, an enum number is the
+enum's name (the schema, built from the same declaration, has already accepted exactly these).
+Every answer builder reads through here, by parameter (never by a hard-coded key), so that a
+provider added to the specs is read correctly without new code. Values that break the
+parameter's own rules read as absent: that is what "answer as if valid, with defaults for what
+cannot be read" means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from conformance.spec.model import WILDCARD, Operation, Parameter
 
 _MISSING: Any = object()
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,16 @@ class BodyReader:
         for param in operation.body_parameters:
             if param.path:
                 self._names[param.path] = param.property_names
+        mapping = operation.json_mapping
+        self._proto = mapping is not None
+        self._quoted: set[str] = set()
+        self._numbers: dict[str, dict[int, str]] = {}
+        if mapping is not None:
+            for param in operation.body_parameters:
+                if param.type == "integer" and mapping.typed(param.path):
+                    self._quoted.add(param.name)
+            for enum in mapping.enums:
+                self._numbers[enum.parameter] = {n: name for name, n in enum.numbers.items()}
 
     def _names_at(self, path: tuple[str, ...]) -> tuple[str, ...]:
         return self._names.get(path, (path[-1],))
@@ -56,6 +72,8 @@ class BodyReader:
             return
         for name in self._names_at(path[: depth + 1]):
             child = node.get(name, _MISSING)
+            if child is None and self._proto:
+                continue  # proto3 JSON: a null field is an unset field
             if child is not _MISSING:
                 yield from self._walk(child, path, depth + 1)
                 return
@@ -69,8 +87,25 @@ class BodyReader:
         if param is None:
             return Found(False)
         for raw in self.values(body, param):
-            return Found(True, normalise(param, raw))
+            return Found(True, normalise(param, self._decode(param, raw)))
         return Found(False)
+
+    def _decode(self, param: Parameter, value: Any) -> Any:
+        """A ProtoJSON value in the spec's JSON form (quoted integer, enum number)."""
+        if param.name in self._quoted and isinstance(value, str) and _DECIMAL.fullmatch(value):
+            return int(value)
+        numbers = self._numbers.get(param.name)
+        if numbers is not None:
+            if isinstance(value, list):
+                return [_enum_name(numbers, v) for v in value]
+            return _enum_name(numbers, value)
+        return value
+
+
+def _enum_name(numbers: Mapping[int, str], value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return numbers.get(value, value)
+    return value
 
 
 def normalise(param: Parameter, value: Any) -> Any:

@@ -167,6 +167,66 @@ _RESPONSE = {
     },
 }
 
+_JSON_MAPPING = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["format", "source", "message"],
+    "properties": {
+        "format": {"enum": ["proto3"]},
+        "source": {"$ref": "#/$defs/source"},
+        "message": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "source"],
+            "properties": {"name": _STR, "source": {"$ref": "#/$defs/source"}},
+        },
+        "path_fields": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "template", "source"],
+                "properties": {
+                    "name": _STR,
+                    "template": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "enums": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["parameter", "numbers", "source"],
+                "properties": {
+                    "parameter": _STR,
+                    "numbers": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "integer", "minimum": 0},
+                    },
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "untyped": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "proto_type", "source"],
+                "properties": {
+                    "path": _POINTER,
+                    "proto_type": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
+        "conflicts": {"type": "array", "items": _CONFLICT},
+    },
+}
+
 _OPERATION = {
     "type": "object",
     "additionalProperties": False,
@@ -176,6 +236,7 @@ _OPERATION = {
         "path": {"type": "string", "pattern": "^/"},
         "success_status": {"type": "integer", "minimum": 200, "maximum": 299},
         "body_limit": _LENGTH_LIMIT,
+        "json_mapping": _JSON_MAPPING,
         "job": {
             "type": "object",
             "additionalProperties": False,

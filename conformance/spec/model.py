@@ -199,6 +199,58 @@ class ResponseSpec:
 
 
 @dataclass(frozen=True)
+class PathField:
+    """A request-message field the URL path binds that proto3 JSON also reads from the body."""
+
+    name: str
+    template: str
+    source: Source
+    declared_at: Location
+
+
+@dataclass(frozen=True)
+class ProtoEnum:
+    """The numbers of a proto enum: proto3 JSON accepts an enum's name or its number."""
+
+    parameter: str
+    numbers: Mapping[str, int]
+    source: Source
+
+
+@dataclass(frozen=True)
+class UntypedZone:
+    """A body path holding a `google.protobuf.Value`/`Struct`: no proto typing applies below it."""
+
+    path: tuple[str, ...]
+    proto_type: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class JsonMapping:
+    """How the upstream parses request bodies (`format: proto3`: the protobuf JSON mapping)."""
+
+    format: Literal["proto3"]
+    message: str
+    message_source: Source
+    source: Source
+    path_fields: tuple[PathField, ...]
+    enums: tuple[ProtoEnum, ...]
+    untyped: tuple[UntypedZone, ...]
+    conflicts: tuple[Conflict, ...]
+    declared_at: Location
+
+    def typed(self, path: tuple[str, ...]) -> bool:
+        """Whether the field at `path` is a proto field (not inside a Value/Struct)."""
+        return not any(
+            path[: len(z.path)] == z.path and len(path) > len(z.path) for z in self.untyped
+        )
+
+    def enum_for(self, parameter: str) -> ProtoEnum | None:
+        return next((e for e in self.enums if e.parameter == parameter), None)
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation of one model at one provider, parameters fully resolved."""
 
@@ -213,6 +265,7 @@ class Operation:
     declared_at: Location
     body_limit: int | None = None
     job: JobSpec | None = None
+    json_mapping: JsonMapping | None = None
 
     @property
     def has_body(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from conformance.spec import model as m
 from conformance.spec.diagnostics import Diagnostic, DiagnosticSink, Location, SpecError
 from conformance.spec.files import SpecFiles, load_spec_files
+from conformance.spec.json_mapping import apply_mapping, read_mapping
 from conformance.spec.source import SourceDocument, pointer_join
 
 _MERGED_KEYS = {"source", "note", "notes", "supported"}
@@ -517,6 +518,14 @@ class _Resolver:
             param = self.parameter(draft, raw_model["id"])
             if param is not None:
                 parameters.append(param)
+        mapping = read_mapping(
+            fam_doc,
+            pointer_join(fam_at, "json_mapping"),
+            fam_op.get("json_mapping"),
+            self.required_source,
+            self.conflicts,
+        )
+        parameters = apply_mapping(mapping, parameters, raw_model["id"], self.sink)
         self.check_structure(at, name, parameters)
         job = None
         if "job" in fam_op:
@@ -550,6 +559,7 @@ class _Resolver:
             declared_at=fam_doc.location(fam_at),
             body_limit=limit["value"] if limit else None,
             job=job,
+            json_mapping=mapping,
         )
 
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
