@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import resource
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import peak_rss
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -76,25 +73,26 @@ def _assert_bounded() -> None:
 
 def _subprocess(*argv: str, limit: float = 60.0) -> tuple[int, str]:
     """The CLI in a child process (planning uses hypothesis, which cannot nest in a test's
-    @given), killed after `limit` seconds; its peak RSS is held to the bound."""
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.cli.main", *argv],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        watchdog = threading.Timer(limit, proc.kill)
-        watchdog.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            watchdog.cancel()
-            proc.returncode = 0  # reaped by wait4
-        err.seek(0)
-        text = err.read().decode("utf-8", "replace")
-    code = os.waitstatus_to_exitcode(status)
-    assert code != -signal.SIGKILL, f"hung for {limit:g} s: {argv}"
-    assert usage.ru_maxrss < RSS_BOUND_KB, f"peak RSS {usage.ru_maxrss} KiB: {argv}"
+    @given), killed after `limit` seconds; its own peak RSS is held to the bound."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        with (Path(tmp) / "err").open("w+b") as err:
+            proc = subprocess.Popen(
+                peak_rss.command(*argv),
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=peak_rss.environment(peak_file),
+            )
+            try:
+                code = proc.wait(timeout=limit)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise AssertionError(f"hung for {limit:g} s: {argv}") from None
+            err.seek(0)
+            text = err.read().decode("utf-8", "replace")
+        peak = peak_rss.read_peak(peak_file)
+    assert 0 < peak < RSS_BOUND_KB * 1024, f"peak RSS {peak} bytes: {argv}"
     return code, text
 
 

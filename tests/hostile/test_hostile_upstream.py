@@ -2,19 +2,18 @@
 nowhere but its origin, and wall time and peak memory within stated bounds.
 
 Each mode of `hostile_server.py` drives a real `conformance run` subprocess, so that its exit
-code, its output and its own peak RSS (from `os.wait4`) are what a user would see.
+code, its output and its own peak RSS (`peak_rss.py`) are what a user would see.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import peak_rss
 import pytest
 from hostile_server import serve
 
@@ -36,16 +35,14 @@ class Ran:
 def run(base_url: str, tmp: Path, *extra: str, provider: str = "google") -> Ran:
     reports = tmp / "reports"
     reports.mkdir(exist_ok=True)
+    peak_file = tmp / "peak-rss"
     env = {
-        **os.environ,
+        **peak_rss.environment(peak_file),
         "GEMINI_API_KEY": KEY,
         "APIFRAME_API_KEY": KEY,
         "COLUMNS": "160",
     }
-    argv = [
-        sys.executable,
-        "-m",
-        "conformance.cli.main",
+    argv = peak_rss.command(
         "run",
         "--base-url",
         base_url,
@@ -58,22 +55,21 @@ def run(base_url: str, tmp: Path, *extra: str, provider: str = "google") -> Ran:
         "--markdown",
         str(reports / "run.md"),
         *extra,
-    ]
+    )
     started = time.monotonic()
     with (tmp / "out").open("w+b") as out, (tmp / "err").open("w+b") as err:
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=Path.cwd())
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            code = proc.wait(timeout=300)
         finally:
-            proc.returncode = 0  # reaped by wait4; keep Popen from waiting again
+            proc.kill()
         wall = time.monotonic() - started
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
     files = {p.name: p.read_text(encoding="utf-8") for p in reports.iterdir()}
-    return Ran(
-        os.waitstatus_to_exitcode(status), stdout, stderr, wall, usage.ru_maxrss * 1024, files
-    )
+    assert peak_rss.read_peak(peak_file) > 0, "the run did not report its peak RSS"
+    return Ran(code, stdout, stderr, wall, peak_rss.read_peak(peak_file), files)
 
 
 def assert_contained(ran: Ran) -> None:
