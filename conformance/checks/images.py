@@ -114,11 +114,34 @@ def image_payload(case: Case, exchange: Exchange) -> Iterator[Finding]:
         )
 
 
+def _exact_size(case: Case, exchange: Exchange, size: str) -> Iterator[Finding]:
+    """A size asked for as "WxH" (OpenAI's `size`) is the size every image must have."""
+    where = _param_location(case, "pixel_size", "enum")
+    for image in images(case, exchange) or []:
+        if image.data is None:
+            continue
+        info = inspect_image(image.data)
+        if info.width is None or info.height is None:
+            continue
+        got = f"{info.width}x{info.height}"
+        yield judged(
+            got == size,
+            f"{got} for size {size}" + ("" if got == size else f", expected {size}"),
+            advisory=case.expect.is_advisory("size"),
+            pointer=image.pointer,
+            rule="exact-size",
+            spec_location=where,
+        )
+
+
 @check("pixel-size")
 def pixel_size(case: Case, exchange: Exchange) -> Iterator[Finding]:
     if not _applies(case, exchange):
         return
     expect = case.expect
+    if expect.size is not None:
+        yield from _exact_size(case, exchange, expect.size)
+        return
     if expect.ratio is None and expect.tier is None:
         return
     entry = case.model.pixel_size(expect.ratio or "", expect.tier or "")

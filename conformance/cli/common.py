@@ -8,7 +8,8 @@ from pathlib import Path
 
 from conformance.generated import Staleness
 from conformance.spec.model import Model, Operation, Provider, Spec
-from conformance.spec.resolve import check_spec
+from conformance.spec.resolve import check_layers
+from conformance.spec.trees import builtin_specs_dir, spec_roots
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -21,22 +22,43 @@ class UsageError(Exception):
 
 
 def default_specs_dir() -> Path:
-    """`./specs` when present, else the spec tree next to the installed package (a checkout)."""
-    here = Path.cwd() / "specs"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[2] / "specs"
+    """The built-in spec tree, the base every `--specs DIR` is laid over."""
+    return builtin_specs_dir()
+
+
+def user_spec_trees(args: argparse.Namespace) -> list[str]:
+    """The `--specs` trees given (before or after the command), in order; else the config's."""
+    given = [*(getattr(args, "specs", None) or ()), *(getattr(args, "specs_after", None) or ())]
+    return given or list(getattr(args, "config_specs", None) or ())
+
+
+def spec_roots_of(args: argparse.Namespace) -> list[Path]:
+    """The built-in tree, then every `--specs DIR` in order (later wins, by id)."""
+    return spec_roots(user_spec_trees(args))
+
+
+def top_specs_dir(args: argparse.Namespace) -> Path:
+    """The uppermost spec tree: the last `--specs DIR`, else the built-in tree."""
+    return spec_roots_of(args)[-1]
+
+
+def beside_specs(spec: Spec, *parts: str) -> Path:
+    """Where a generated tree goes by default: beside the uppermost spec tree, unless that tree
+    is the one installed inside the package (then in the working directory)."""
+    root = Path(spec.root).resolve()
+    base = Path.cwd() if root.name == "builtin_specs" else root.parent
+    return base.joinpath(*parts)
 
 
 def load_or_report(args: argparse.Namespace) -> Spec | None:
-    """Load the spec named by --specs; on errors print them all to stderr and return None."""
-    root = Path(args.specs) if args.specs else default_specs_dir()
-    spec, diagnostics = check_spec(root)
+    """Load the layered spec named by --specs; on errors print them all and return None."""
+    roots = spec_roots_of(args)
+    spec, diagnostics = check_layers(roots)
     if spec is None:
         for diagnostic in diagnostics:
             print(diagnostic.render(), file=sys.stderr)
         count = sum(1 for d in diagnostics if d.severity == "error")
-        print(f"{count} error(s) in {root}", file=sys.stderr)
+        print(f"{count} error(s) in {', '.join(map(str, roots))}", file=sys.stderr)
     return spec
 
 

@@ -14,6 +14,7 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     add_generator_arguments,
+    beside_specs,
     load_or_report,
     report_check,
     report_written,
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     spec = load_or_report(args)
     if spec is None:
         return EXIT_USAGE
-    out = Path(args.out) if args.out else Path(spec.root).resolve().parent / "docs" / "params"
+    out = Path(args.out) if args.out else beside_specs(spec, "docs", "params")
     if args.check:
         return report_check(check_docs(spec, out), out, "docs")
     changed, kept = write_docs(spec, out)

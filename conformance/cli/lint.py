@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from conformance.cli.common import EXIT_OK, EXIT_USAGE, default_specs_dir
-from conformance.spec.resolve import check_spec
+from conformance.cli.common import EXIT_OK, EXIT_USAGE, spec_roots_of
+from conformance.spec.resolve import check_layers
 
 
 def register(sub: Any) -> None:
@@ -19,8 +18,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = Path(args.specs) if args.specs else default_specs_dir()
-    spec, diagnostics = check_spec(root)
+    roots = spec_roots_of(args)
+    root = ", ".join(map(str, roots))
+    spec, diagnostics = check_layers(roots)
     if args.json:
         print(
             json.dumps(

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             "operations": [f"{o.method} {o.path}" for o in m.operations],
             "auth": [f"{s.kind}:{s.name}" for s in p.auth.schemes],
             "status": m.status,
+            "status_from": m.status_origin,
             "lifecycle": _lifecycle(m.lifecycle),
             "upstream_lifecycle": _lifecycle(m.upstream_lifecycle),
         }
@@ -50,14 +51,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     table = Table(title="Providers and models", show_lines=False)
-    for column in ("provider", "model", "operations", "auth", "lifecycle", "upstream lifecycle"):
-        table.add_column(column)
+    columns = ("provider", "model", "operations", "auth", "status (from)", "lifecycle", "upstream")
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
             row["provider"],
             row["model"],
             "\n".join(row["operations"]),
             ", ".join(row["auth"]),
+            f"{row['status']} ({row['status_from']})",
             row["lifecycle"],
             row["upstream_lifecycle"],
         )

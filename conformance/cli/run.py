@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -35,13 +34,19 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
-    default_specs_dir,
     load_or_report,
+    top_specs_dir,
 )
 from conformance.cli.run_args import add_arguments
 from conformance.cli.run_cassettes import RecordOptions, print_stale, record_run, replay_run
+from conformance.cli.run_reports import (
+    shard_option,
+    sharded,
+    wants_thumbnails,
+    write_reports,
+)
 from conformance.plan.planner import Plan, PlanOptions, plan
-from conformance.report import write_json, write_junit, write_markdown
+from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.engine import Progress
@@ -83,6 +88,7 @@ async def _execute(
                     include_retired=args.include_retired,
                     target=target.describe(),
                     progress=advance,
+                    thumbnails=wants_thumbnails(args),
                 )
     except MissingKey as exc:
         raise UsageError(str(exc)) from None
@@ -100,12 +106,14 @@ async def _record(
     try:
         return await record_run(
             spec,
-            Path(args.specs) if args.specs else default_specs_dir(),
+            top_specs_dir(args),
             the_plan,
             PlanSettings(opts.seed(args), opts.max_examples(args), not target.live),
             Store(args.record),
             target,
-            RecordOptions(flow, budget, args.concurrency, args.include_retired),
+            RecordOptions(
+                flow, budget, args.concurrency, args.include_retired, wants_thumbnails(args)
+            ),
             advance,
             selection=Selection(tuple(args.model) or None, tuple(sorted(args.check)) or None),
         )
@@ -135,6 +143,7 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         print_stale(console, replaying, store.root)
+<<<<<<< HEAD
         return EXIT_FINDINGS if replaying.stale or replaying.orphaned else EXIT_OK
     try:
         with progress_bar(console, len(the_plan.cases)) as advance:
@@ -145,27 +154,30 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
                     block_network=args.block_network,
                     progress=advance,
                 )
+=======
+        return EXIT_FINDINGS if replaying.stale else EXIT_OK
+    with progress_bar(console, len(the_plan.cases)) as advance:
+        result = asyncio.run(
+            replay_run(
+                replaying,
+                concurrency=args.concurrency,
+                block_network=args.block_network,
+                progress=advance,
+                thumbnails=wants_thumbnails(args),
+>>>>>>> main
             )
     except CassetteError as exc:  # a damaged cassette file, met when vcrpy loads it
         raise UsageError(str(exc)) from None
     print_summary(console, result, replaying.base_urls())
     print_stale(console, replaying, store.root)
+<<<<<<< HEAD
     _write_reports(args, result)
     broken = result.failed or replaying.stale or replaying.orphaned
     return EXIT_FINDINGS if broken else EXIT_OK
-
-
-def _write_reports(args: argparse.Namespace, result: RunResult) -> None:
-    for path, writer in (
-        (args.json, write_json),
-        (args.junit, write_junit),
-        (args.markdown, write_markdown),
-    ):
-        if path is not None:
-            try:
-                writer(result, path)
-            except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+=======
+    write_reports(args, result, replaying.base_urls())
+    return EXIT_FINDINGS if result.failed or replaying.stale else EXIT_OK
+>>>>>>> main
 
 
 def run(args: argparse.Namespace) -> int:
@@ -174,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     target = opts.target_options(spec, args)
     console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    shard_option(args)  # usage errors before anything runs
     if args.replay is not None:
         return _replay(spec, args, console)
     options = PlanOptions(
@@ -185,6 +198,9 @@ def run(args: argparse.Namespace) -> int:
         triggers=not target.live,
     )
     the_plan = plan(spec, options)
+    shard = sharded(args, the_plan)
+    if shard is not None:
+        the_plan = shard.plan
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         return EXIT_OK
@@ -196,6 +212,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = asyncio.run(_execute(spec, the_plan, args, target, console))
     print_summary(console, result, opts.base_urls(spec, target))
+    print_skips(console, result)
     if not target.live and result.failed:
         console.print(
             "(reproduce against `conformance serve` with the same --fault, the key "
@@ -205,5 +222,5 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             f"recorded into {args.record} (replay: conformance run --replay {args.record})"
         )
-    _write_reports(args, result)
+    write_reports(args, result, opts.base_urls(spec, target), shard)
     return EXIT_FINDINGS if result.failed else EXIT_OK

@@ -73,6 +73,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--seed", type=int, help="exploration seed (default 0; a replay uses the recording's)"
     )
     plan_group.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="run only the Kth of N deterministic, balanced parts of the plan (parallel CI "
+        "jobs; combine their --json reports with `conformance report merge`)",
+    )
+    plan_group.add_argument(
         "--max-requests",
         type=int,
         metavar="N",
@@ -158,7 +164,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="fail any attempt to open a network connection (CI replays)",
     )
     out = p.add_argument_group("reports")
-    out.add_argument("--json", type=Path, metavar="FILE", help="every case and finding")
+    out.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="every case: request, response, findings, images, curl, timings (the format is "
+        "schemas/report.schema.json)",
+    )
+    out.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="one self-contained page: matrix, every case with its images' thumbnails",
+    )
     out.add_argument("--junit", type=Path, metavar="FILE", help="JUnit XML")
     out.add_argument(
         "--markdown",

@@ -48,6 +48,7 @@ class RecordOptions:
     budget: Budget
     concurrency: int = 8
     include_retired: bool = False
+    thumbnails: bool = False
 
 
 def record_target(spec: Spec, providers: list[str], target: TargetOptions) -> RecordTarget:
@@ -155,6 +156,7 @@ async def record_run(
                 include_retired=options.include_retired,
                 target=f"{target.describe()}, recorded into {store.root}",
                 progress=progress,
+                thumbnails=options.thumbnails,
             )
     recording.write_manifests(skipped_reasons(result))
     return result
@@ -166,6 +168,7 @@ async def replay_run(
     concurrency: int = 8,
     block_network: bool = False,
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> RunResult:
     """The recorded plan, answered from the cassettes; skipped cases skipped again."""
     started = time.monotonic()
@@ -187,6 +190,7 @@ async def replay_run(
             concurrency=concurrency,
             target=replaying.describe(),
             progress=progress,
+            thumbnails=thumbnails,
         )
     by_id = {r.case.id: r for r in sent.results}
     ordered = tuple(by_id.get(c.id) or cut[c.id] for c in the_plan.cases)

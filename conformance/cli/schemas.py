@@ -10,6 +10,7 @@ from conformance.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     add_generator_arguments,
+    beside_specs,
     load_or_report,
     report_check,
     report_written,
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     spec = load_or_report(args)
     if spec is None:
         return EXIT_USAGE
-    out = Path(args.out) if args.out else Path(spec.root).resolve().parent / "schemas"
+    out = Path(args.out) if args.out else beside_specs(spec, "schemas")
     if args.check:
         return report_check(check_schemas(spec, out), out, "schemas")
     report_written(write_schemas(spec, out), out, "schemas")

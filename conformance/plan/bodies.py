@@ -9,13 +9,22 @@ size tier, output MIME type and response encoding, falling back to documented de
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, Literal
 
 from conformance.plan.case import Expect
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter
 
 PROMPT = "a red bicycle leaning on a blue wall"
-OBSERVABLE = ("image_count", "aspect_ratio", "image_size", "output_format", "response_encoding")
+OBSERVABLE = (
+    "image_count",
+    "aspect_ratio",
+    "image_size",
+    "pixel_size",
+    "output_format",
+    "response_encoding",
+)
+_WXH = re.compile(r"^([1-9][0-9]*)x([1-9][0-9]*)$")
 
 
 def set_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
@@ -137,6 +146,10 @@ def expectations(
     tier, tier_param, _ = value("image_size")
     fmt, fmt_param, _ = value("output_format")
     encoding_flag, _, _ = value("response_encoding")
+    size, size_param, _ = value("pixel_size")
+    exact = size if isinstance(size, str) and _WXH.match(size) else None
+    if exact is not None and size_param is not None and size_param.enforcement != "enforced":
+        advisory.append("size")
     mime = model.output_mime
     if fmt_param is not None and isinstance(fmt, str):
         mime = (fmt_param.value_mime or {}).get(fmt, fmt if "/" in fmt else mime)
@@ -150,8 +163,10 @@ def expectations(
         if entry is None or entry.enforcement != "enforced":
             advisory.append("size")
     encoding: Encoding | None = None
-    if encoding_flag is not None:
+    if isinstance(encoding_flag, bool):
         encoding = "url" if encoding_flag else "b64"
+    elif isinstance(encoding_flag, str):  # a value naming the encoding: OpenAI's "url"/"b64_json"
+        encoding = "url" if "url" in encoding_flag.lower() else "b64"
     return Expect(
         status_class="2xx",
         images=images,
@@ -160,4 +175,5 @@ def expectations(
         mime=mime,
         encoding=encoding,
         advisory=tuple(dict.fromkeys(advisory)),
+        size=exact,
     )

@@ -96,6 +96,7 @@ class Expect:
     defaults: tuple[str, ...] = ()
     advisory: tuple[str, ...] = ()
     violation: Target | None = None
+    size: str | None = None  # an exact "WxH" asked for (OpenAI's `size`)
 
     def is_advisory(self, what: str) -> bool:
         """True when the effect named `what` (ratio, tier, mime, images...) is only advisory."""
@@ -110,6 +111,7 @@ class Expect:
             "tier": self.tier,
             "mime": self.mime,
             "encoding": self.encoding,
+            **({"size": self.size} if self.size else {}),
             "defaults": list(self.defaults),
             "advisory": list(self.advisory),
             "violation": (

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from conformance.pytest_plugin import specs
+
 if TYPE_CHECKING:  # the plugin loads in every pytest run: keep its import cheap
     from conformance.checks.registry import Finding
     from conformance.plan.case import Case, CaseKind
@@ -77,7 +79,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="F",
         help="in-process relay only: inject a named fault",
     )
-    group.addoption("--conformance-specs", metavar="DIR", help="spec tree (default ./specs)")
+    group.addoption(
+        "--conformance-specs",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="spec tree laid over the built-in one (repeatable; later wins, by id)",
+    )
+    group.addoption(
+        specs.SELECT,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this item id (an id given as an argument becomes this option)",
+    )
     group.addoption(
         "--conformance-cassettes",
         metavar="DIR",
@@ -95,20 +110,17 @@ def record_mode(config: pytest.Config) -> str | None:
 
 
 def _specs_root(config: pytest.Config) -> Path:
-    from conformance.cli.common import default_specs_dir
-
-    root = config.getoption("conformance_specs")
-    return Path(root) if root else default_specs_dir()
+    return specs.top_root(config)
 
 
 def _spec(config: pytest.Config) -> Spec:
-    cached = getattr(config, "_conformance_spec", None)
-    if cached is None:
-        from conformance.spec.resolve import load_spec
+    return specs.load(config)
 
-        cached = load_spec(_specs_root(config))
-        config._conformance_spec = cached  # type: ignore[attr-defined]
-    return cached
+
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    specs.take_item_ids(args)
 
 
 class ConformanceItem(pytest.Item):
@@ -129,7 +141,7 @@ class ConformanceItem(pytest.Item):
 
     def _run_case(self, case: Case) -> list[Finding]:
         config = self.config
-        base_url = config.getoption("conformance_base_url")
+        base_url = specs.option(config, "base_url")
 
         async def go() -> list[Finding]:
             from conformance.checks import run_checks
@@ -138,7 +150,7 @@ class ConformanceItem(pytest.Item):
 
             options = TargetOptions(
                 base_url=base_url,
-                api_key_env=config.getoption("conformance_api_key_env"),
+                api_key_env=specs.option(config, "api_key_env"),
                 faults=frozenset(config.getoption("conformance_fault")),
                 timeout=180.0,
             )
@@ -257,8 +269,9 @@ class ConformanceFailure(AssertionError):
 def _items(session: pytest.Session) -> Iterator[ConformanceItem]:
     config = session.config
     spec = _spec(config)
-    models = set(config.getoption("conformance_model"))
-    for pid in config.getoption("conformance_provider"):
+    models = specs.models(config)
+    wanted = set(specs.selection(config))
+    for pid in specs.providers(config):
         provider = spec.provider(pid)
         if provider is None:
             known = ", ".join(p.id for p in spec.providers)
@@ -271,6 +284,8 @@ def _items(session: pytest.Session) -> Iterator[ConformanceItem]:
                     if family == "jobs" and operation.job is None:
                         continue
                     name = f"{provider.id}/{model.id}/{operation.name}::{family}"
+                    if wanted and name not in wanted:
+                        continue
                     yield ConformanceItem.from_parent(
                         session,
                         name=name,
@@ -288,5 +303,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    if config.getoption("conformance_provider"):
+    if specs.providers(config):
+        if specs.only_selected(config):
+            config.hook.pytest_deselected(items=list(items))
+            items.clear()
         items.extend(_items(session))

@@ -1,60 +1,73 @@
-"""`--json FILE`: every case, its request (never the key), outcome and findings."""
+"""`--json FILE`: the report structure as written, and read back (validated against its schema).
+
+Reading is the other half: `conformance report merge` and the renderers take a JSON report as
+it was written, so a file that is not one (truncated, hand-edited, another tool's) is an error
+value with the path, the JSON pointer and the rule it breaks, never a traceback.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from conformance.runner.results import RunResult
+import jsonschema
+
+from conformance.report.model import Report
+from conformance.schema.report import report_schema
 
 
-def to_dict(run: RunResult) -> dict[str, Any]:
-    cases = []
-    for result in run.results:
-        exchange = result.exchange
-        cases.append(
-            {
-                **result.case.as_dict(),
-                "outcome": result.outcome,
-                "status": exchange.response.status if exchange and exchange.response else None,
-                "url": exchange.url if exchange else None,
-                "retries": [
-                    {"status": r.status, "wait": r.wait, "retry_after": r.retry_after}
-                    for r in exchange.retries
-                ]
-                if exchange
-                else [],
-                "polls": len(exchange.polls) if exchange else 0,
-                "elapsed": round(exchange.elapsed, 4) if exchange else None,
-                "findings": [f.as_dict() for f in result.findings],
-            }
-        )
-    return {
-        "target": run.target,
-        "wall_seconds": round(run.wall, 3),
-        "requests_sent": run.requests_sent,
-        "retries": run.retries,
-        "counts": dict(run.counts()),
-        "failed": run.failed,
-        "coverage": [
-            {
-                "provider": c.provider,
-                "model": c.model,
-                "operation": c.operation,
-                "positive": c.positive,
-                "lower_bound": c.lower_bound,
-                "advisory": c.advisory,
-                "unplanned": [
-                    {"parameter": u.parameter, "rule": u.rule, "reason": u.reason}
-                    for u in c.unplanned
-                ],
-            }
-            for c in run.plan.coverage
-        ],
-        "cases": cases,
-    }
+@dataclass(frozen=True)
+class ReportError:
+    """Why a file is not a usable report."""
+
+    path: str
+    message: str
+    pointer: str = ""
+    hint: str = "write it with `conformance run --json FILE` (or `conformance report merge`)"
+
+    def __str__(self) -> str:
+        where = f" at {self.pointer}" if self.pointer else ""
+        return f"{self.path}{where}: {self.message} ({self.hint})"
 
 
-def write_json(run: RunResult, path: Path) -> None:
-    path.write_text(json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def render_json(report: Report) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(report: Report, path: Path) -> None:
+    path.write_text(render_json(report), encoding="utf-8")
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(report_schema())
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Every way `data` breaks the report schema, as `pointer: message` lines."""
+    return [
+        f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
+        for e in _validator().iter_errors(data)
+    ]
+
+
+def load_report(path: Path) -> Report | ReportError:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return ReportError(str(path), f"cannot read: {exc.strerror}")
+    except UnicodeDecodeError:
+        return ReportError(str(path), "not UTF-8 text")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ReportError(f"{path}:{exc.lineno}:{exc.colno}", f"not JSON: {exc.msg}")
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
+        return ReportError(str(path), error.message[:200], pointer)
+    report: Report = data
+    return report

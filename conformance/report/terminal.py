@@ -3,7 +3,8 @@ failing case with its findings and a curl command that reproduces it (key as `$E
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -25,11 +26,50 @@ STYLE = {
 }
 
 
+#: Seconds between progress lines when the output is not a terminal (a CI log).
+PROGRESS_INTERVAL = 10.0
+
+
+def progress_lines(
+    console: Console,
+    total: int,
+    interval: float = PROGRESS_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
+) -> ProgressFn:
+    """A callback that prints a line every `interval` seconds: cases done, failures, rate.
+
+    For logs (CI, a file): a bar would be invisible there, and silence until the end of a
+    long live run looks like a hang. The last case prints a closing line if any was printed.
+    """
+    started = clock()
+    last = started
+    done = failed = 0
+    printed = False
+
+    def advance(result: CaseResult) -> None:
+        nonlocal last, done, failed, printed
+        done += 1
+        failed += result.outcome == "fail"
+        now = clock()
+        if now - last < interval and not (printed and done == total):
+            return
+        last = now
+        printed = True
+        rate = done / (now - started) if now > started else 0.0
+        console.print(
+            f"progress: {done}/{total} cases, {failed} failed, {rate:.1f} cases/s",
+            markup=False,
+            highlight=False,
+        )
+
+    return advance
+
+
 @contextmanager
 def progress_bar(console: Console, total: int) -> Iterator[ProgressFn]:
-    """A callback that advances a progress bar (silent when the console is not a terminal)."""
+    """A callback that advances a progress bar, or prints progress lines off a terminal."""
     if not console.is_terminal:
-        yield lambda result: None
+        yield progress_lines(console, total)
         return
     with Progress(
         TextColumn("[bold]conformance"),

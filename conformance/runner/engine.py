@@ -19,9 +19,11 @@ from collections.abc import Callable, Mapping
 from conformance.checks import run_checks
 from conformance.checks.registry import Finding
 from conformance.exchange import Exchange
+from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
+from conformance.runner.images import summarize_images
 from conformance.runner.results import CaseResult, RunResult
 from conformance.runner.retain import retain
 from conformance.transport.base import Transport
@@ -39,6 +41,13 @@ def _answer_bytes(exchange: Exchange) -> int:
     own = len(exchange.response.body) if exchange.response is not None else 0
     nested = (*exchange.polls, *exchange.fetches)
     return own + sum(_answer_bytes(e) for e in nested)
+
+
+def judge(
+    case: Case, exchange: Exchange, thumbnails: bool
+) -> tuple[list[Finding], tuple[ImageSummary, ...]]:
+    """The checks' findings and the image summaries, taken while the answer bodies are whole."""
+    return run_checks(case, exchange), summarize_images(case, exchange, thumbnails=thumbnails)
 
 
 def skipped(case: Case, reason: str) -> CaseResult:
@@ -65,11 +74,13 @@ async def execute(
     flow: FlowOptions,
     concurrency: int = 8,
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> list[CaseResult]:
-    """Results for `cases`, in the same order."""
+    """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> CaseResult:
+<<<<<<< HEAD
         transport = transports[case.provider.id]
         exchange: Exchange | None = None
         stage = "sending"
@@ -86,6 +97,15 @@ async def execute(
             findings = isolated(case, stage, exc, transport)
             exchange = retain(exchange) if exchange is not None else None
         result = CaseResult(case, exchange, findings)
+=======
+        async with gate:
+            exchange = await perform(transports[case.provider.id], case, flow)
+        if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
+            findings, pictures = judge(case, exchange, thumbnails)
+        else:
+            findings, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
+        result = CaseResult(case, exchange, tuple(findings), pictures)
+>>>>>>> main
         if progress is not None:
             progress(result)
         return result
@@ -104,6 +124,7 @@ async def run_plan(
     include_retired: bool = False,
     target: str = "",
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> RunResult:
     """Select (budget, lifecycle), execute, and return every case's result in plan order."""
     started = time.monotonic()
@@ -112,6 +133,9 @@ async def run_plan(
     for result in cut_results.values():
         if progress is not None:
             progress(result)
-    sent = {r.case.id: r for r in await execute(kept, transports, flow, concurrency, progress)}
+    sent = {
+        r.case.id: r
+        for r in await execute(kept, transports, flow, concurrency, progress, thumbnails)
+    }
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

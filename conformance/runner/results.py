@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from conformance.checks.registry import OUTCOMES, Finding, Outcome
 from conformance.exchange import Exchange
+from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 
@@ -23,6 +24,8 @@ class CaseResult:
     case: Case
     exchange: Exchange | None
     findings: tuple[Finding, ...]
+    #: Measured facts (and, for an HTML report, thumbnails) of every returned image.
+    images: tuple[ImageSummary, ...] = ()
 
     @property
     def outcome(self) -> Outcome:

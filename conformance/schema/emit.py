@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.generated import Staleness, compare_tree, write_tree
 from conformance.schema.build import error_schema, request_schema, response_schema
+from conformance.schema.report import REPORT_SCHEMA_FILE, report_schema
 from conformance.spec.meta_schema import meta_schema
 from conformance.spec.model import Spec
 
@@ -54,6 +55,7 @@ def schema_files(spec: Spec) -> dict[str, str]:
                 )
     files[INDEX] = render_json({"schemas": entries})
     files[META] = render_json(meta_schema())
+    files[REPORT_SCHEMA_FILE] = render_json(report_schema())
     return files
 
 

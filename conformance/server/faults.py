@@ -32,7 +32,7 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         "job result -> data[])",
         IGNORE_COUNT: "always one image, whatever count was asked for or is the default",
         IGNORE_ASPECT_RATIO: "always square (1:1) images, whatever ratio was asked for",
-        IGNORE_IMAGE_SIZE: "always the model's smallest size tier",
+        IGNORE_IMAGE_SIZE: "always the model's smallest size tier (an exact `size` is ignored)",
         MIME_MISMATCH: "the declared MIME type (or URL Content-Type) differs from the bytes",
         TRUNCATE_IMAGE: "image payloads cut short (base64 stays valid, the image does not)",
         NO_AUTH: "missing and wrong API keys are accepted",

@@ -9,6 +9,7 @@ nowhere else, so each changes exactly the value it names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from conformance.spec.model import Model, Operation, Parameter
 # must stay bounded in memory under hostile input.
 MAX_IMAGES = 16
 _PREFERRED_TIER = "1K"  # the documented default tier of every family in REFERENCE.md
+_WXH = re.compile(r"^[1-9][0-9]*x[1-9][0-9]*$")  # an exact size asked for (OpenAI's `size`)
+_MAX_EDGE = 4096  # bounded memory: no edge longer than the largest documented tier's
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ def resolve(
     modalities = _value(reader.read(body, modal_param), modal_param, None, False, _other_enum)
 
     width, height = pixel_size(model, ratio, tier)
+    exact_param = operation.by_concept("pixel_size")
+    exact = _value(reader.read(body, exact_param), exact_param, None, wrong, _other_enum)
+    if isinstance(exact, str) and _WXH.match(exact) and not options.has(f.IGNORE_IMAGE_SIZE):
+        width, height = (min(int(v), _MAX_EDGE) for v in exact.split("x"))
     return Generation(
         prompt=prompt,
         count=count,

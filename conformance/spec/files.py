@@ -15,16 +15,49 @@ from jsonschema.exceptions import ValidationError
 from conformance.spec.diagnostics import Diagnostic
 from conformance.spec.meta_schema import KINDS, meta_schema
 from conformance.spec.source import SourceDocument, load_yaml_file, pointer_join
+from conformance.spec.suggest import known_hint
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
 
+# A provider file with `extends:` states only what differs from its parent; it is checked whole
+# (against the provider schema) once merged, see conformance.spec.extends.
+VARIANT = "provider-variant"
+
+
 def _validator(kind: str) -> Draft202012Validator:
     if kind not in _VALIDATORS:
-        schema = dict(KINDS[kind])
+        schema = dict(KINDS["provider" if kind == VARIANT else kind])
+        if kind == VARIANT:
+            schema = _variant_schema(schema)
         schema["$defs"] = meta_schema()["$defs"]
         _VALIDATORS[kind] = Draft202012Validator(schema)
     return _VALIDATORS[kind]
+
+
+def _variant_schema(provider: dict[str, Any]) -> dict[str, Any]:
+    """The provider schema with only what a variant must state required: kind, id, extends."""
+    props = dict(provider["properties"])
+    auth = dict(props["auth"])
+    auth_props = dict(auth["properties"])
+    auth_props["reject"] = {**auth_props["reject"], "required": []}
+    props["auth"] = {**auth, "required": [], "properties": auth_props}
+    ops = props["operations"]
+    props["operations"] = {
+        **ops,
+        "additionalProperties": {**ops["additionalProperties"], "required": []},
+    }
+    models = props["models"]
+    props["models"] = {**models, "items": {**models["items"], "required": ["id"]}}
+    return {**provider, "required": ["kind", "id", "extends"], "properties": props}
+
+
+def schema_diagnostics(doc: SourceDocument, kind: str) -> list[Diagnostic]:
+    """Every meta-schema violation of `doc` read as a file of `kind`."""
+    found: list[Diagnostic] = []
+    for error in _validator(kind).iter_errors(doc.data):
+        found.extend(_schema_diagnostics(doc, error))
+    return found
 
 
 @dataclass
@@ -69,9 +102,9 @@ def load_spec_files(root: Path) -> SpecFiles:
                 )
             )
             continue
-        schema_errors = list(_validator(kind).iter_errors(doc.data))
-        for error in schema_errors:
-            files.diagnostics.extend(_schema_diagnostics(doc, error))
+        variant = kind == "provider" and "extends" in doc.data
+        schema_errors = schema_diagnostics(doc, VARIANT if variant else kind)
+        files.diagnostics.extend(schema_errors)
         if schema_errors:
             files.broken_kinds.add(kind)
         else:
@@ -104,7 +137,7 @@ def _schema_diagnostics(doc: SourceDocument, error: ValidationError) -> list[Dia
                 "spec.unknown-key",
                 f"unknown key {key!r}",
                 pointer_join(pointer, key),
-                f"allowed here: {', '.join(sorted(allowed))}" if allowed else "no keys allowed",
+                known_hint(key, allowed, "keys here") if allowed else "no keys allowed",
             )
             for key in extra
         ]

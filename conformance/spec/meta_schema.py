@@ -56,6 +56,9 @@ _PARAM_FIELDS: dict[str, Any] = {
             "input_mime_type",
             "response_modalities",
             "response_encoding",
+            # --- issue 13: OpenAI's `size: "WxH"`, an exact pixel size ---
+            "pixel_size",
+            # --- end issue 13 ---
         ]
     },
     "type": {"enum": ["string", "integer", "number", "boolean", "array", "object"]},
@@ -356,6 +359,26 @@ _PROVIDER_MODEL = {
     },
 }
 
+# --- issue 13: provider response overrides (see spec/answers.py) ---
+_DATA_POINTER = {"type": "string", "pattern": "^(/[^/]+)+$"}
+_RESPONSE_OVERRIDE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source"],
+    "properties": {
+        "nullable": {"type": "array", "minItems": 1, "items": _DATA_POINTER},
+        "fields": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^(/[^/]+)+$"},
+            "additionalProperties": {"type": "object"},
+        },
+        "source": {"$ref": "#/$defs/source"},
+        "note": _STR,
+    },
+}
+# --- end issue 13 ---
+
 KINDS: dict[str, dict[str, Any]] = {
     "sources": {
         "type": "object",
@@ -449,6 +472,9 @@ KINDS: dict[str, dict[str, Any]] = {
         "properties": {
             "kind": {"const": "provider"},
             "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- issue 13: provider variants (`extends: routescope`), see spec/extends.py ---
+            "extends": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+            # --- end issue 13 ---
             "title": _STR,
             "base_url": {"type": "string", "pattern": "^https?://"},
             "error_envelope": _STR,
@@ -496,6 +522,10 @@ KINDS: dict[str, dict[str, Any]] = {
                             "type": "object",
                             "additionalProperties": _PARAMETER_OVERRIDE,
                         },
+                        # --- issue 13: a provider's answers where they differ from the family ---
+                        "success_status": {"type": "integer", "minimum": 200, "maximum": 299},
+                        "response": _RESPONSE_OVERRIDE,
+                        # --- end issue 13 ---
                     },
                 },
             },

@@ -343,6 +343,8 @@ class Model:
     declared_at: Location
     price: Price | None = None
     notes: tuple[str, ...] = ()
+    # Where the lifecycle `status` is read from (None: no lifecycle stated anywhere, so "ga").
+    lifecycle_at: Location | None = None
 
     def operation(self, name: str) -> Operation | None:
         return next((o for o in self.operations if o.name == name), None)
@@ -355,6 +357,15 @@ class Model:
         """The provider's own current lifecycle status (last event), else upstream's."""
         events = self.lifecycle or self.upstream_lifecycle
         return events[-1].status if events else "ga"
+
+    @property
+    def status_origin(self) -> str:
+        """Which layer decided `status`, and in which file: what `conformance list` shows."""
+        layer = "provider" if self.lifecycle else "upstream" if self.upstream_lifecycle else None
+        if layer is None or self.lifecycle_at is None:
+            return "default: no lifecycle stated"
+        at = self.lifecycle_at
+        return f"{layer} lifecycle, {at.file}:{at.line}"
 
     @property
     def upstream_status(self) -> str:

@@ -59,8 +59,11 @@ def test_fault_fails_with_a_minimal_request(pytester: pytest.Pytester) -> None:
 
 
 def test_xdist(pytester: pytest.Pytester) -> None:
-    result = run_plugin(pytester, "tokaify", "--conformance-max-examples", "1", "-n", "2")
+    result = run_plugin(pytester, "tokaify", "--conformance-max-examples", "1", "-n", "2", "-v")
     result.assert_outcomes(passed=7)
+    # the items really spread: both workers ran some
+    workers = {w for w in ("[gw0]", "[gw1]") if any(w in line for line in result.outlines)}
+    assert workers == {"[gw0]", "[gw1]"}
 
 
 def test_unknown_provider_is_a_usage_error(pytester: pytest.Pytester) -> None:

@@ -98,7 +98,7 @@ def test_every_seed_row_is_in_the_spec_with_its_source(spec: Spec, row: dict[str
             param = find(spec, row["provider"], model, name)
             assert param is not None, f"{row['provider']} {model}: no parameter {name}"
             documents = {s.document for s in param.sources}
-            assert f"shared/seeds/{row['seed']}" in documents, (name, documents)
+            assert f"docs/sources/seeds/{row['seed']}" in documents, (name, documents)
             _check_default_and_values(param, row, model)
 
 
@@ -272,3 +272,16 @@ def test_conflicts_are_recorded_with_a_choice(spec: Spec) -> None:
     for p in spec.providers:
         for c in p.conflicts:
             assert c.choice and c.why and c.sources
+
+
+def test_every_source_can_be_followed_from_the_repo() -> None:
+    """A citation is a public URL or a file inside this repository, never a path outside it."""
+    repo = Path(__file__).resolve().parents[2]
+    entries = yaml.safe_load((repo / "specs" / "sources.yaml").read_text())["sources"]
+    for name, entry in entries.items():
+        document = entry["document"]
+        if document.startswith(("https://", "http://")):
+            continue
+        path = (repo / document).resolve()
+        assert path.is_relative_to(repo), (name, document)
+        assert path.is_file(), (name, document)

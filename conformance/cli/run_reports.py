@@ -1,0 +1,81 @@
+"""The report files of `conformance run` (--json, --html, --junit, --markdown) and `--shard`.
+
+One report structure is built from the run (with the shard's place in the whole plan, when
+sharded) and every requested file is rendered from it, as `conformance report merge` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from conformance.cli.common import UsageError
+from conformance.plan.planner import Plan
+from conformance.plan.shard import Shard, ShardPlan, parse_shard, shard_plan
+from conformance.report import Report, from_run, write_html, write_json, write_junit, write_markdown
+from conformance.runner import RunResult
+
+Writer = Callable[[Report, Path], None]
+
+
+def shard_option(args: argparse.Namespace) -> Shard | None:
+    """The shard `--shard K/N` asks for (None without it); usage errors raise UsageError."""
+    if args.shard is None:
+        return None
+    if args.record is not None or args.replay is not None:
+        raise UsageError("--shard splits a planned run; it does not combine with --record/--replay")
+    shard = parse_shard(args.shard)
+    if isinstance(shard, str):
+        raise UsageError(shard)
+    return shard
+
+
+def sharded(args: argparse.Namespace, the_plan: Plan) -> ShardPlan | None:
+    """This shard's part of the plan (None without `--shard`)."""
+    shard = shard_option(args)
+    return shard_plan(the_plan, shard) if shard is not None else None
+
+
+def wants_thumbnails(args: argparse.Namespace) -> bool:
+    """Thumbnails cost a decode per image: only runs that write HTML keep them, and sharded
+    runs, whose JSON reports `report merge` renders as HTML."""
+    return args.html is not None or args.shard is not None
+
+
+def requested(args: argparse.Namespace) -> list[tuple[Path, Writer]]:
+    """(path, writer) of every report file the options ask for."""
+    pairs: list[tuple[Path | None, Writer]] = [
+        (args.json, write_json),
+        (args.html, write_html),
+        (args.junit, write_junit),
+        (args.markdown, write_markdown),
+    ]
+    return [(path, writer) for path, writer in pairs if path is not None]
+
+
+def write_files(report: Report, files: list[tuple[Path, Writer]]) -> None:
+    for path, writer in files:
+        try:
+            writer(report, path)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_reports(
+    args: argparse.Namespace,
+    result: RunResult,
+    base_urls: Mapping[str, str],
+    shard: ShardPlan | None = None,
+) -> None:
+    files = requested(args)
+    if not files:
+        return
+    report = from_run(
+        result,
+        base_urls,
+        shard=(shard.shard.index, shard.shard.count) if shard else None,
+        plan_cases=shard.plan_cases if shard else None,
+        indices=shard.indices if shard else None,
+    )
+    write_files(report, files)

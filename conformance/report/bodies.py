@@ -1,0 +1,66 @@
+"""Answer bodies as a report keeps them: JSON with image payloads and other long strings elided.
+
+A report must show what came back without carrying multi-MB base64 images (the HTML shows a
+thumbnail instead, the JSON says where the image was and what it measured). Image payloads are
+replaced by the marker `<image #N>` (N indexes the case's `images`), so a renderer can put the
+thumbnail where the payload was; any other string longer than `MAX_STRING` is cut. Bodies that
+are not JSON are kept as text up to `MAX_TEXT` characters, binary ones only by their size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from conformance.exchange import Response
+
+MAX_STRING = 512
+MAX_TEXT = 4000
+IMAGE_MARKER = re.compile(r"<image #(\d+)>")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _slim(value: Any, pointer: str, images: Mapping[str, int]) -> Any:
+    if pointer in images:
+        return f"<image #{images[pointer]}>"
+    if isinstance(value, dict):
+        return {k: _slim(v, f"{pointer}/{_escape(str(k))}", images) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_slim(v, f"{pointer}/{i}", images) for i, v in enumerate(value)]
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        return value[:64] + f"… [{len(value) - 64} more characters elided]"
+    return value
+
+
+def slim_body(response: Response, images: Mapping[str, int]) -> dict[str, Any]:
+    """{kind: json|text|binary|empty, bytes, body}: the body with `images` (pointer -> index)
+    replaced by markers."""
+    raw = response.body
+    if not raw:
+        return {"kind": "empty", "bytes": 0, "body": None}
+    ok, value = response.parsed
+    if ok:
+        return {"kind": "json", "bytes": len(raw), "body": _slim(value, "", images)}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        marker = f"<image #{images['']}>" if "" in images else None
+        return {"kind": "binary", "bytes": len(raw), "body": marker}
+    cut = text[:MAX_TEXT] + (
+        f"… [{len(text) - MAX_TEXT} more characters]" if len(text) > MAX_TEXT else ""
+    )
+    return {"kind": "text", "bytes": len(raw), "body": cut}
+
+
+def pretty(body: dict[str, Any]) -> str:
+    """The kept body as display text (JSON indented)."""
+    if body["kind"] == "json":
+        return json.dumps(body["body"], indent=2, ensure_ascii=False)
+    if body["body"] is None:
+        return f"({body['kind']}, {body['bytes']} bytes)"
+    return str(body["body"])

@@ -1,0 +1,374 @@
+"""Resolving operations: each parameter merged across its layers (family -> upstream model ->
+provider -> provider model), its rules checked, and the operation's answer (the family's, with the
+provider's changes from spec/answers.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from conformance.spec import model as m
+from conformance.spec.answers import patch_response_schema
+from conformance.spec.diagnostics import Location
+from conformance.spec.json_mapping import apply_mapping, read_mapping
+from conformance.spec.resolve_catalogues import CatalogueResolver
+from conformance.spec.source import SourceDocument, pointer_join
+from conformance.spec.suggest import closest
+
+_MERGED_KEYS = {"source", "note", "notes", "supported"}
+
+
+def _near(name: str, known: dict[str, Any]) -> str:
+    near = closest(name, known)
+    return f"did you mean {near!r}? " if near is not None else ""
+
+
+@dataclass
+class _Layer:
+    """One layer's statement about a parameter: its fields and where each was written."""
+
+    fields: dict[str, Any]
+    doc: SourceDocument
+    pointer: str
+
+
+@dataclass
+class _ParamDraft:
+    name: str
+    layers: list[_Layer] = field(default_factory=list)
+
+
+class OperationResolver(CatalogueResolver):
+    # -- operations and parameters -----------------------------------------------------------
+
+    def operation(
+        self,
+        doc: SourceDocument,
+        at: str,
+        raw_model: dict[str, Any],
+        name: str,
+        provider_op: dict[str, Any],
+        up_doc: SourceDocument,
+        up_at: str,
+        up: dict[str, Any],
+    ) -> m.Operation | None:
+        family = self.families.get(provider_op["family"])
+        if family is None or name not in family[1]["operations"]:
+            return None
+        fam_doc, fam = family
+        fam_at = pointer_join("/operations", name)
+        fam_op = fam["operations"][name]
+        drafts: dict[str, _ParamDraft] = {}
+        for i, p in enumerate(fam_op["parameters"]):
+            p_at = pointer_join(pointer_join(fam_at, "parameters"), i)
+            if p["name"] in drafts:
+                self.err(fam_doc, p_at, "spec.duplicate", f"parameter {p['name']!r} defined twice")
+                continue
+            drafts[p["name"]] = _ParamDraft(p["name"], [_Layer(dict(p), fam_doc, p_at)])
+        included: set[str] = set()
+        layers: list[tuple[SourceDocument, str, dict[str, Any], bool]] = []
+        if up["family"] == provider_op["family"]:
+            layers.append(
+                (up_doc, pointer_join(up_at, "parameters"), up.get("parameters", {}), False)
+            )
+        layers.append(
+            (
+                doc,
+                pointer_join(pointer_join("/operations", name), "parameters"),
+                provider_op["parameters"],
+                True,
+            )
+        )
+        model_params = {k: v for k, v in raw_model.get("parameters", {}).items()}
+        layers.append((doc, pointer_join(at, "parameters"), model_params, True))
+        for layer_doc, layer_at, entries, includes in layers:
+            for pname, fields in entries.items():
+                p_at = pointer_join(layer_at, pname)
+                if pname not in drafts:
+                    if "path" not in fields and "in" not in fields:
+                        known = ", ".join(sorted(drafts))
+                        if (
+                            layer_doc is doc
+                            and layer_at.startswith(at)
+                            and pname
+                            in {n for o in doc.data["operations"].values() for n in o["parameters"]}
+                        ):
+                            continue  # belongs to another operation of this provider
+                        self.err(
+                            layer_doc,
+                            p_at,
+                            "spec.unknown-parameter",
+                            f"parameter {pname!r} is not defined by family "
+                            f"{provider_op['family']!r}",
+                            _near(pname, drafts)
+                            + f"override one of: {known}; or give `path` to define a new one",
+                        )
+                        continue
+                    missing = [k for k in ("type", "description", "source") if k not in fields]
+                    if missing:
+                        self.err(
+                            layer_doc,
+                            p_at,
+                            "spec.required",
+                            f"new parameter {pname!r} needs {', '.join(missing)}",
+                        )
+                        continue
+                    drafts[pname] = _ParamDraft(pname)
+                drafts[pname].layers.append(_Layer(dict(fields), layer_doc, p_at))
+                if includes:
+                    included.add(pname)
+        parameters: list[m.Parameter] = []
+        for pname, draft in drafts.items():
+            if pname not in included:
+                continue
+            if any(layer.fields.get("supported") is False for layer in draft.layers):
+                continue
+            param = self.parameter(draft, raw_model["id"])
+            if param is not None:
+                parameters.append(param)
+        mapping = read_mapping(
+            fam_doc,
+            pointer_join(fam_at, "json_mapping"),
+            fam_op.get("json_mapping"),
+            self.required_source,
+            self.conflicts,
+        )
+        parameters = apply_mapping(mapping, parameters, raw_model["id"], self.sink)
+        self.check_structure(at, name, parameters)
+        job = None
+        if "job" in fam_op:
+            j = fam_op["job"]
+            if j["poll"] not in fam["operations"]:
+                self.err(
+                    fam_doc,
+                    pointer_join(fam_at, "job/poll"),
+                    "spec.unknown-operation",
+                    f"job polls unknown operation {j['poll']!r}",
+                )
+            job = m.JobSpec(
+                j["poll"],
+                j["id_pointer"],
+                j["status_pointer"],
+                tuple(j["states"]),
+                tuple(j["terminal"]),
+                j["success"],
+                self.required_source(fam_doc, pointer_join(fam_at, "job/source"), j["source"]),
+            )
+        limit = fam_op.get("body_limit")
+        return m.Operation(
+            name=name,
+            family=provider_op["family"],
+            method=fam_op["method"],
+            path_template=fam_op["path"],
+            path=fam_op["path"].replace("{model}", raw_model["id"]),
+            success_status=provider_op.get("success_status", fam_op["success_status"]),
+            parameters=tuple(parameters),
+            response=self.provider_response(
+                doc,
+                pointer_join(pointer_join("/operations", name), "response"),
+                provider_op.get("response"),
+                self.response(fam_doc, pointer_join(fam_at, "response"), fam_op["response"]),
+            ),
+            declared_at=fam_doc.location(fam_at),
+            body_limit=limit["value"] if limit else None,
+            job=job,
+            json_mapping=mapping,
+        )
+
+    def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
+        images = raw.get("images")
+        return m.ResponseSpec(
+            content_type=raw["content_type"],
+            schema=raw["schema"],
+            foreign_shapes=dict(raw.get("foreign_shapes", {})),
+            images=m.ImageLocator(
+                images["items"],
+                images.get("data"),
+                images.get("mime"),
+                images.get("uri"),
+                images.get("filtered"),
+            )
+            if images
+            else None,
+            blocked=tuple(
+                m.BlockedRule(
+                    b["pointer"], b["outcome"], tuple(b["values"]) if "values" in b else None
+                )
+                for b in raw.get("blocked", [])
+            ),
+            declared_at=doc.location(at),
+        )
+
+    def provider_response(
+        self, doc: SourceDocument, at: str, raw: dict[str, Any] | None, family: m.ResponseSpec
+    ) -> m.ResponseSpec:
+        """The family's answer with the provider's nullable and extra fields (spec/answers.py)."""
+        if raw is None:
+            return family
+        self.required_source(doc, pointer_join(at, "source"), raw["source"])
+        nullable, fields = raw.get("nullable", []), raw.get("fields", {})
+        schema, unknown = patch_response_schema(family.schema, nullable, fields)
+        for pointer in unknown:
+            key = "nullable" if pointer in nullable else "fields"
+            where = pointer_join(at, key)
+            self.err(
+                doc,
+                pointer_join(where, nullable.index(pointer)) if key == "nullable" else where,
+                "spec.unknown-field",
+                f"{pointer} is not a field of the family's answer",
+                "point at a field of the response schema (`*` for every array item); "
+                "`fields` adds a field under an existing object",
+            )
+        return replace(family, schema=schema)
+
+    def check_structure(self, at: str, op: str, params: list[m.Parameter]) -> None:
+        """Every body parameter's parent container must be included too."""
+        paths = {p.path for p in params if p.location == "body"}
+        for p in params:
+            if p.location != "body" or not p.path:
+                continue
+            parent = p.path[:-1]
+            if parent and parent[-1] == m.WILDCARD:
+                parent = parent[:-1]
+            if parent not in paths and ((*parent, m.WILDCARD)) not in paths and parent != ():
+                self.sink.error(
+                    p.declared_at,
+                    "spec.orphan",
+                    f"{p.name} sits inside /{'/'.join(parent)}, which {op} at this "
+                    f"provider does not include",
+                    pointer=at,
+                    hint="include the container parameter too",
+                )
+
+    def parameter(self, draft: _ParamDraft, model_id: str) -> m.Parameter | None:
+        merged: dict[str, Any] = {}
+        where: dict[str, Location] = {}
+        sources: list[m.Source] = []
+        notes: list[str] = []
+        for layer in draft.layers:
+            for key, value in layer.fields.items():
+                loc = layer.doc.location(pointer_join(layer.pointer, key))
+                if key == "source":
+                    src = self.source(layer.doc, pointer_join(layer.pointer, key), value)
+                    if src is not None:
+                        sources.insert(0, src)
+                elif key == "note":
+                    notes.append(value)
+                elif key == "notes":
+                    notes.extend(value)
+                elif key in _MERGED_KEYS:
+                    continue
+                elif value is None:
+                    merged.pop(key, None)
+                    where[key] = loc
+                else:
+                    merged[key] = value
+                    where[key] = loc
+        first = draft.layers[0]
+        declared = first.doc.location(first.pointer)
+        if not sources:
+            if not any("source" in layer.fields for layer in draft.layers):
+                return None
+            # Its source is unknown, which is reported once; dropping the parameter as well
+            # would report every fact that depends on it (a default count, a container) again.
+            sources.append(m.Source("unknown", "unknown", "", ""))
+        location = merged.get("in", "body")
+        path_text = merged.get("path", "")
+        path = tuple(path_text.split("/")[1:]) if path_text else ()
+        if location != "body":
+            path = (draft.name,)
+        enum = merged.get("enum")
+        concept = merged.get("concept")
+        if concept == "model" or (location == "path" and draft.name == "model"):
+            enum = [model_id]
+            if "default" in merged:
+                merged["default"] = model_id
+        limit = merged.get("max_length")
+        param = m.Parameter(
+            name=draft.name,
+            location=location,
+            path=path,
+            aliases=tuple(merged.get("aliases", [])),
+            type=merged["type"],
+            required=bool(merged.get("required", False)),
+            required_in=merged.get("required_in", "each"),
+            enforcement=merged.get("enforcement", "enforced"),
+            description=merged["description"],
+            sources=tuple(sources),
+            declared_at=declared,
+            concept=concept,
+            has_default="default" in merged,
+            default=merged.get("default"),
+            default_note=merged.get("default_note"),
+            default_enforcement=merged.get("default_enforcement", "enforced"),
+            enum=tuple(enum) if enum is not None else None,
+            items_enum=tuple(merged["items_enum"]) if "items_enum" in merged else None,
+            case_insensitive=bool(merged.get("case_insensitive", False)),
+            values_from=self.source(first.doc, first.pointer, merged.get("values_from")),
+            value_mime=merged.get("value_mime"),
+            minimum=merged.get("minimum"),
+            maximum=merged.get("maximum"),
+            min_length=merged.get("min_length"),
+            max_length=m.LengthLimit(
+                limit["value"], limit["unit"], limit.get("enforcement", "enforced")
+            )
+            if limit
+            else None,
+            min_items=merged.get("min_items"),
+            max_items=merged.get("max_items"),
+            unique_items=bool(merged.get("unique_items", False)),
+            format=merged.get("format"),
+            closed=bool(merged.get("closed", False)),
+            exactly_one_of=tuple(merged.get("exactly_one_of", [])),
+            secret=bool(merged.get("secret", False)),
+            notes=tuple(notes),
+            rule_locations=where,
+        )
+        self.check_parameter(param)
+        return param
+
+    def check_parameter(self, p: m.Parameter) -> None:
+        def bad(rule: str, message: str, hint: str) -> None:
+            self.sink.error(
+                p.rule_location(rule), "spec.default", message, pointer=p.pointer, hint=hint
+            )
+
+        if not p.has_default or p.default is None:
+            return
+        if p.enum is not None and p.default not in p.enum:
+            bad(
+                "default",
+                f"default {p.default!r} of {p.name} is not in its enum {list(p.enum)}",
+                "fix the default or add the value to the enum",
+            )
+        if isinstance(p.default, int | float) and not isinstance(p.default, bool):
+            if p.minimum is not None and p.default < p.minimum:
+                bad(
+                    "default",
+                    f"default {p.default} of {p.name} is below its minimum {p.minimum}",
+                    "fix the default or the range",
+                )
+            if p.maximum is not None and p.default > p.maximum:
+                bad(
+                    "default",
+                    f"default {p.default} of {p.name} is above its maximum {p.maximum}",
+                    "fix the default or the range",
+                )
+        types: dict[str, tuple[type, ...]] = {
+            "string": (str,),
+            "integer": (int,),
+            "number": (int, float),
+            "boolean": (bool,),
+            "array": (list,),
+            "object": (dict,),
+        }
+        expected = types[p.type]
+        if not isinstance(p.default, expected) or (
+            p.type != "boolean" and isinstance(p.default, bool)
+        ):
+            bad(
+                "default",
+                f"default {p.default!r} of {p.name} is not of type {p.type}",
+                "quote strings; write numbers and booleans bare",
+            )
