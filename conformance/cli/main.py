@@ -16,11 +16,8 @@ from pathlib import Path
 
 from conformance import __version__
 from conformance.cli.common import EXIT_INTERNAL, EXIT_USAGE, UsageError
-<<<<<<< HEAD
-from conformance.transport.redaction import environment_redactor
-=======
 from conformance.cli.config import apply_to_run, find_config, finish
->>>>>>> main
+from conformance.transport.redaction import environment_redactor
 
 # Command modules under conformance.cli, in the order `--help` lists them.
 COMMANDS = (

@@ -143,7 +143,6 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         print_stale(console, replaying, store.root)
-<<<<<<< HEAD
         return EXIT_FINDINGS if replaying.stale or replaying.orphaned else EXIT_OK
     try:
         with progress_bar(console, len(the_plan.cases)) as advance:
@@ -153,31 +152,16 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
                     concurrency=args.concurrency,
                     block_network=args.block_network,
                     progress=advance,
+                    thumbnails=wants_thumbnails(args),
                 )
-=======
-        return EXIT_FINDINGS if replaying.stale else EXIT_OK
-    with progress_bar(console, len(the_plan.cases)) as advance:
-        result = asyncio.run(
-            replay_run(
-                replaying,
-                concurrency=args.concurrency,
-                block_network=args.block_network,
-                progress=advance,
-                thumbnails=wants_thumbnails(args),
->>>>>>> main
             )
     except CassetteError as exc:  # a damaged cassette file, met when vcrpy loads it
         raise UsageError(str(exc)) from None
     print_summary(console, result, replaying.base_urls())
     print_stale(console, replaying, store.root)
-<<<<<<< HEAD
-    _write_reports(args, result)
+    write_reports(args, result, replaying.base_urls())
     broken = result.failed or replaying.stale or replaying.orphaned
     return EXIT_FINDINGS if broken else EXIT_OK
-=======
-    write_reports(args, result, replaying.base_urls())
-    return EXIT_FINDINGS if result.failed or replaying.stale else EXIT_OK
->>>>>>> main
 
 
 def run(args: argparse.Namespace) -> int:

@@ -80,32 +80,24 @@ async def execute(
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> CaseResult:
-<<<<<<< HEAD
         transport = transports[case.provider.id]
         exchange: Exchange | None = None
+        pictures: tuple[ImageSummary, ...] = ()
         stage = "sending"
         try:
             async with gate:  # held through the checks: whole answers in memory <= concurrency
                 exchange = await perform(transport, case, flow)
                 stage = "checking"
                 if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-                    findings = tuple(run_checks(case, exchange))
+                    found, pictures = judge(case, exchange, thumbnails)
                 else:
-                    findings = tuple(await asyncio.to_thread(run_checks, case, exchange))
+                    found, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
+                findings = tuple(found)
                 exchange = retain(exchange)
         except Exception as exc:  # one bad answer never takes the run down: isolate the case
             findings = isolated(case, stage, exc, transport)
             exchange = retain(exchange) if exchange is not None else None
-        result = CaseResult(case, exchange, findings)
-=======
-        async with gate:
-            exchange = await perform(transports[case.provider.id], case, flow)
-        if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-            findings, pictures = judge(case, exchange, thumbnails)
-        else:
-            findings, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
-        result = CaseResult(case, exchange, tuple(findings), pictures)
->>>>>>> main
+        result = CaseResult(case, exchange, findings, pictures)
         if progress is not None:
             progress(result)
         return result
