@@ -75,8 +75,8 @@ def big_body() -> bytes:
     return head + b"QUFB" * ((BIG_BODY - len(head) - len(tail)) // 4) + tail
 
 
-def _deep_json() -> bytes:
-    return b"[" * 200_000 + b"]" * 200_000
+def _deep_json(depth: int = 200_000) -> bytes:
+    return b"[" * depth + b"]" * depth
 
 
 Handler = Callable[["_Handler", State], None]
@@ -129,6 +129,11 @@ def _deep(h: _Handler, state: State) -> None:
     _send(h, 200, _deep_json())
 
 
+def _deep_small(h: _Handler, state: State) -> None:
+    """Nested too deep to parse, yet small enough that a finished case keeps it whole."""
+    _send(h, 200, _deep_json(30_000))
+
+
 def _bomb(h: _Handler, state: State) -> None:
     _send(h, 200, gzip_bomb(), {"Content-Encoding": "gzip"})
 
@@ -178,6 +183,7 @@ MODES: dict[str, Handler] = {
     "echo-key": _echo_key,
     "bad-status-line": _bad_status_line,
     "deep-json": _deep,
+    "deep-json-small": _deep_small,
     "gzip-bomb": _bomb,
     "big-body": _big,
     "endless": _endless,
