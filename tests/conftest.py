@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,7 @@ def check_reports_in(folder: Path) -> int:
         errors = schema_errors(data)
         assert not errors, f"{path} breaks schemas/report.schema.json: {errors[:5]}"
     return seen
+
+
+# Encoded images go to a cache of this session, not the user's (conformance.images.disk_cache).
+os.environ.setdefault("CONFORMANCE_IMAGE_CACHE", tempfile.mkdtemp(prefix="conformance-images-"))

@@ -6,19 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+# Re-exported: every command takes its exit codes from here.
+from conformance.cli.exits import EXIT_FINDINGS as EXIT_FINDINGS
+from conformance.cli.exits import EXIT_INTERNAL as EXIT_INTERNAL
+from conformance.cli.exits import EXIT_OK as EXIT_OK
+from conformance.cli.exits import EXIT_USAGE as EXIT_USAGE
+from conformance.cli.exits import UsageError as UsageError
 from conformance.generated import Staleness
 from conformance.spec.model import Model, Operation, Provider, Spec
 from conformance.spec.resolve import check_layers
 from conformance.spec.trees import builtin_specs_dir, spec_roots
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
-
-class UsageError(Exception):
-    """A user mistake on the command line; printed without a traceback, exit 2."""
 
 
 def default_specs_dir() -> Path:

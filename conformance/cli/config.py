@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.cli.common import UsageError
+from conformance.cli.exits import UsageError
 
 CONFIG_FILE = "conformance.toml"
 PYPROJECT = "pyproject.toml"

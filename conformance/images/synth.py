@@ -3,8 +3,8 @@
 The reference relay must answer with genuine images, and conformance checks need payloads
 whose size matters: a "small" image is tiny and instant, a "realistic" one weighs what a
 generated photo weighs (multi-MB at 2048x2048), so transport limits, base64 handling and
-timeouts get exercised. Every image is deterministic in its arguments and cached, so a
-server pays for each distinct image once.
+timeouts get exercised. Every image is deterministic in its arguments and cached, in memory
+and on disk (`disk_cache`), so a machine pays for each distinct image once.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Final, Generic, TypeVar
 
 from PIL import Image
 
+from conformance.images.disk_cache import default_cache, image_key
 from conformance.images.formats import ImageFormat, format_from_name
 from conformance.images.sniff import MAX_DECODE_PIXELS, encode_base64
 
@@ -113,7 +114,13 @@ def make_image(
     key = _cache_key(width, height, fmt, payload, seed)
     cached = _IMAGES.get(key)
     if cached is None:
-        cached = _encode(*key)
+        disk = default_cache()
+        disk_key = image_key(width, height, key[2].value, payload, seed)
+        cached = disk.get(disk_key) if disk is not None else None
+        if cached is None:
+            cached = _encode(*key)
+            if disk is not None:
+                disk.put(disk_key, cached)
         _IMAGES.put(key, cached)
     return cached
 
@@ -161,7 +168,9 @@ def _encode(width: int, height: int, fmt: ImageFormat, payload: str, seed: int) 
 def _save(image: Image.Image, fmt: ImageFormat, *, flat: bool) -> bytes:
     out = io.BytesIO()
     if fmt is ImageFormat.PNG:
-        image.save(out, format="PNG", compress_level=9)
+        # zlib's default level: 3x faster than 9 on a flat 2048x2048 (19 ms against 64 ms) for
+        # 4 KB instead of 2.4 KB; encoding is what a run with a cold image cache waits for.
+        image.save(out, format="PNG", compress_level=6)
     elif fmt is ImageFormat.JPEG:
         image.save(out, format="JPEG", quality=90)
     elif flat:

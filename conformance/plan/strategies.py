@@ -1,63 +1,67 @@
-"""Hypothesis strategies for valid requests, built from the request schema's leaves.
+"""Hypothesis strategies for valid requests, built from the spec model's own constraints.
 
-Whole-body `from_schema` would wander into open objects and free-form arrays (tools, safety
-settings) and produce huge, meaningless requests; instead each covered leaf (enums, ranges,
-booleans, array-item enums) gets `from_schema` of its own constraint, may be omitted, and the
-prompt is short printable text. Every drawn body is valid against the generated request schema.
-Exploration draws a fixed number of bodies with a seed, so a plan is reproducible.
+Whole-body generation from the JSON Schema would wander into open objects and free-form arrays
+(tools, safety settings) and produce huge, meaningless requests; instead each covered leaf gets
+hypothesis's own strategy for the constraint the model states (an enum is `sampled_from`, a
+range `integers` between its bounds, a number a multiple of 0.25 in its range), may be omitted,
+and the prompt is short printable text. Every drawn body is valid against the generated request
+schema (tests/plan/test_strategies.py, tests/schema/test_request_properties.py). Exploration
+draws a fixed number of bodies with a seed, so a plan is reproducible.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import math
+import string
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 
 from conformance.plan.bodies import base_body, covered_parameters, set_path
 from conformance.plan.covering import value_set
 from conformance.spec.model import Model, Operation, Parameter
 from conformance.triggers import ALL as TRIGGERS
 
-PROMPT_ALPHABET = st.characters(min_codepoint=32, max_codepoint=126)
+# Printable ASCII joined from a list of `sampled_from` characters: `st.characters(32, 126)`, and
+# `st.text` with any alphabet (a string or a strategy of characters), make hypothesis build its
+# Unicode charmap, ~1.3 s of CPU on the first run of every fresh checkout (it is cached in
+# .hypothesis/, which a fresh checkout or CI job does not have).
+# Ordered as hypothesis orders characters, so a failing prompt shrinks to "0", not "!".
+PROMPT_ALPHABET = string.digits + string.ascii_letters + string.punctuation + " "
+# Numbers are drawn as multiples of this (exact in binary floating point, readable in JSON).
+NUMBER_STEP = 0.25
+# An unbounded side of a range draws within this: multiples of NUMBER_STEP stay exact floats.
+_UNBOUNDED = 2**50
 
 
 def prompts() -> st.SearchStrategy[str]:
     """Short printable prompts (never a relay trigger marker)."""
-    return st.text(PROMPT_ALPHABET, min_size=1, max_size=40).filter(
+    characters = st.lists(st.sampled_from(PROMPT_ALPHABET), min_size=1, max_size=40)
+    return characters.map("".join).filter(
         lambda s: bool(s.strip()) and not any(t in s for t in TRIGGERS)
     )
 
 
-def _leaf_schema(param: Parameter) -> dict[str, Any]:
-    if param.enum:
-        return {"enum": list(param.enum)}
-    if param.type == "boolean":
-        return {"type": "boolean"}
-    schema: dict[str, Any] = {"type": param.type}
-    if param.minimum is not None:
-        schema["minimum"] = param.minimum
-    if param.maximum is not None:
-        schema["maximum"] = param.maximum
-    if param.type == "number":
-        schema["multipleOf"] = 0.25
-    return schema
-
-
-@lru_cache(maxsize=512)
-def _from_schema(schema_json: str) -> st.SearchStrategy[Any]:
-    return from_schema(json.loads(schema_json))
-
-
 def leaf_strategy(param: Parameter) -> st.SearchStrategy[Any]:
-    """Valid values of one covered parameter (cached: building from_schema is not free)."""
+    """Valid values of one covered parameter, from the constraint the spec model states."""
     if param.items_enum:
         return st.sampled_from(value_set(param))
-    return _from_schema(json.dumps(_leaf_schema(param), sort_keys=True))
+    if param.enum:
+        return st.sampled_from(list(param.enum))
+    if param.type == "boolean":
+        return st.booleans()
+    if param.type == "integer":
+        low = None if param.minimum is None else math.ceil(param.minimum)
+        high = None if param.maximum is None else math.floor(param.maximum)
+        return st.integers(min_value=low, max_value=high)
+    if param.type == "number":
+        low = -_UNBOUNDED if param.minimum is None else math.ceil(param.minimum / NUMBER_STEP)
+        high = _UNBOUNDED if param.maximum is None else math.floor(param.maximum / NUMBER_STEP)
+        return st.integers(min_value=low, max_value=high).map(lambda k: k * NUMBER_STEP)
+    raise ValueError(f"{param.name}: no strategy for a {param.type} leaf without an enum")
 
 
 def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[dict[str, Any]]:

@@ -12,7 +12,6 @@ With pytest-recording's `--record-mode` the items run from cassettes instead
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -161,7 +160,9 @@ class ConformanceItem(pytest.Item):
                 exchange = await perform(tr[case.provider.id], case, flow)
             return run_checks(case, exchange, [c for c in self.checks if c in case.checks])
 
-        return asyncio.run(go())
+        from conformance.runner.blocking import run_sync
+
+        return run_sync(go())
 
     def _assert(self, case: Case, findings: list[Finding]) -> None:
         from conformance.transport.redaction import to_curl

@@ -15,7 +15,6 @@ Recording writes files, so it runs in one process: not under `-n` (pytest-xdist)
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from conformance.cassettes import (
 from conformance.cli.run_cassettes import RecordOptions, record_run, replay_run
 from conformance.plan.planner import PlanOptions, plan
 from conformance.runner import Budget, TargetOptions
+from conformance.runner.blocking import run_sync
 from conformance.runner.results import CaseResult
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
@@ -66,9 +66,9 @@ def _replay(config: pytest.Config, spec: Spec, store: Store, provider: str) -> R
         from pytest_recording.network import blocking_context
 
         with blocking_context(allowed_hosts=None):
-            result = asyncio.run(replay_run(replaying, block_network=True))
+            result = run_sync(replay_run(replaying, block_network=True))
     else:
-        result = asyncio.run(replay_run(replaying))
+        result = run_sync(replay_run(replaying))
     stale = {s.case.id: s for s in replaying.stale}
     return Recorded({r.case.id: r for r in result.results}, stale, replaying.describe())
 
@@ -103,7 +103,7 @@ def _record(
     flow = FlowOptions(
         poll_interval=2.0 if base_url else 0.02, job_timeout=600.0 if base_url else 5.0
     )
-    result = asyncio.run(
+    result = run_sync(
         record_run(
             spec,
             specs_root,

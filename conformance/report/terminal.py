@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from conformance.checks.registry import OUTCOMES
+from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.runner.engine import Progress as ProgressFn
 from conformance.runner.results import CaseResult, RunResult
@@ -145,14 +146,13 @@ def print_plan(console: Console, plan: Plan, *, verbose: bool = False) -> None:
         table.add_column(
             column, justify="left" if column in ("provider", "model", "operation") else "right"
         )
+    # Grouped once: filtering every case per operation grew with the square of the providers.
+    by_operation: dict[tuple[str, str, str], list[Case]] = {}
+    for case in plan.cases:
+        key = (case.provider.id, case.model.id, case.operation.name)
+        by_operation.setdefault(key, []).append(case)
     for cov in plan.coverage:
-        cases = [
-            c
-            for c in plan.cases
-            if c.provider.id == cov.provider
-            and c.model.id == cov.model
-            and c.operation.name == cov.operation
-        ]
+        cases = by_operation.get((cov.provider, cov.model, cov.operation), [])
         images = sum(c.expected_images for c in cases)
         model = cases[0].model if cases else None
         cost = "-"

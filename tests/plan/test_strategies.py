@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from conformance.plan.strategies import request_strategy
+from conformance.plan.bodies import covered_parameters
+from conformance.plan.covering import value_set
+from conformance.plan.strategies import NUMBER_STEP, leaf_strategy, request_strategy
 from conformance.schema.validate import validator_for
+from conformance.spec.model import Parameter
 from conformance.spec.resolve import load_spec
 
 SPEC = load_spec(Path(__file__).resolve().parents[2] / "specs")
@@ -23,3 +28,45 @@ def test_generated_requests_validate(data: st.DataObject) -> None:
     validator = validator_for(provider, model, operation, "request")
     assert validator is not None
     assert validator.violations(body) == []
+
+
+def _edges(param: Parameter) -> list[Any]:
+    """The values a leaf strategy must be able to draw: every enum value, both ends of a range."""
+    if param.items_enum:
+        return list(value_set(param))
+    if param.enum:
+        return list(param.enum)
+    if param.type == "boolean":
+        return [True, False]
+    ends = [param.minimum, param.maximum]
+    if param.type == "integer":
+        return [e for e in ends if e is not None]
+    return [e for e in ends if e is not None and e % NUMBER_STEP == 0]
+
+
+LEAVES = [
+    (f"{p.id}/{m.id}/{param.name}", param)
+    for p, m, o in OPS
+    for param in covered_parameters(o)
+    if param.enforcement == "enforced"
+]
+
+
+@pytest.mark.parametrize("param", [leaf for _, leaf in LEAVES], ids=[i for i, _ in LEAVES])
+def test_every_leaf_reaches_its_edges(param: Parameter) -> None:
+    # Without this, "every drawn body validates" could hold by drawing only tame middles.
+    strategy = leaf_strategy(param)
+    for edge in _edges(param):
+        found = find(
+            strategy,
+            lambda v, edge=edge: v == edge and isinstance(v, bool) == isinstance(edge, bool),
+            settings=settings(max_examples=3000, database=None, phases=[Phase.generate]),
+        )
+        assert found == edge
+
+
+def test_a_leaf_without_a_stated_constraint_is_refused() -> None:
+    prompt = next(o.by_concept("prompt") for _, _, o in OPS if o.by_concept("prompt"))
+    assert prompt is not None and not prompt.enum  # free text: nothing to draw from
+    with pytest.raises(ValueError, match="no strategy"):
+        leaf_strategy(prompt)

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.spec.source import load_yaml_text
+from conformance.spec import source
+from conformance.spec.source import load_yaml_file, load_yaml_text
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+@pytest.fixture(autouse=True, params=["python", "libyaml"])
+def loader(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test here holds under both YAML parsers (the CLI uses libyaml's when present)."""
+    chosen = yaml.SafeLoader if request.param == "python" else yaml.CSafeLoader
+    previous, source._LOADER = source._LOADER, chosen
+    try:
+        yield
+    finally:
+        source._LOADER = previous
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.rglob("*.yaml")), ids=lambda p: p.name)
+def test_both_parsers_read_the_committed_specs_alike(path: Path) -> None:
+    read = []
+    for chosen in (yaml.SafeLoader, yaml.CSafeLoader):
+        source._LOADER = chosen
+        doc, diagnostics = load_yaml_file(path, path.name)
+        assert doc is not None and diagnostics == []
+        read.append((doc.data, doc.values, doc.keys))
+    assert read[0] == read[1]
 
 
 def codes(text: str) -> list[tuple[str, int, int]]:

@@ -1,0 +1,64 @@
+"""The entry point imports only the command it runs, and lists the others as they register."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from conformance.cli.main import COMMANDS, build_parser, main
+
+
+def _help_lines(parser: argparse.ArgumentParser) -> dict[str, str | None]:
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {action.dest: action.help for action in sub._choices_actions}
+
+
+def test_listed_help_lines_are_the_ones_the_modules_register() -> None:
+    listed = {c: h for commands in COMMANDS.values() for c, h in commands.items()}
+    assert _help_lines(build_parser()) == listed
+    assert _help_lines(build_parser(["--help"])) == listed
+
+
+@pytest.mark.parametrize(
+    ("argv", "imported", "absent"),
+    [
+        (["--help"], [], ["conformance.cli.run", "conformance.cli.lint"]),
+        (["lint"], ["conformance.cli.lint"], ["conformance.cli.run", "conformance.cli.serve"]),
+        (
+            ["--specs", "run", "list"],
+            ["conformance.cli.list_cmd"],
+            ["conformance.cli.run", "conformance.cli.docs"],
+        ),
+    ],
+)
+def test_only_the_chosen_command_is_imported(
+    argv: list[str], imported: list[str], absent: list[str]
+) -> None:
+    probe = (
+        "import sys\n"
+        "from conformance.cli.main import build_parser\n"
+        f"build_parser({argv!r})\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('conformance.cli.')))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert all(m in loaded for m in imported)
+    assert not any(m in loaded for m in absent)
+
+
+def test_a_chosen_command_parses_its_own_options() -> None:
+    args = build_parser(["--specs", "d", "lint", "--json"]).parse_args(
+        ["--specs", "d", "lint", "--json"]
+    )
+    assert args.specs == ["d"] and args.json is True and callable(args.func)
+
+
+def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bogus"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'bogus'" in capsys.readouterr().err
