@@ -111,6 +111,7 @@ def test_schemathesis_finds_nothing_against_the_reference_relay(
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,  # its cache directory goes there, not into the checkout
     )
     data = json.loads(report.read_text(encoding="utf-8"))
     failures = sorted({f"{f['code']} {f['title']}" for f in data.get("failures", [])})
