@@ -1,4 +1,4 @@
-"""What each tool catches: the relay's twelve faults, this suite vs Schemathesis, same budget.
+"""What each tool catches: every fault of the relay, this suite vs Schemathesis, same budget.
 
 For every fault in `conformance.server.FAULTS`, a fresh `conformance serve --fault F` runs on a
 free 127.0.0.1 port, and both tools are pointed at the same providers of it:

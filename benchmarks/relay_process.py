@@ -22,7 +22,11 @@ READY = "conformance relay listening on "
 
 
 def serve_command(*args: str) -> list[str]:
-    """`conformance serve` on 127.0.0.1 with a free port, plus `args`."""
+    """`conformance serve` on 127.0.0.1 with a free port, plus `args`.
+
+    The journal is off (`--journal 0`): it exists for sandwich runs, and the figures here compare
+    the suite against a relay that only answers.
+    """
     return [
         sys.executable,
         "-m",
@@ -33,6 +37,8 @@ def serve_command(*args: str) -> list[str]:
         "--host",
         "127.0.0.1",
         "--port",
+        "0",
+        "--journal",
         "0",
         *args,
     ]

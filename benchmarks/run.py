@@ -13,7 +13,7 @@ machine:
    own process (the headline) and in-process (`benchmarks/concurrency.py`);
 4. replay: cases replayed per second from cassettes, cassette bytes per case
    (`benchmarks/replay.py`, the cassettes' own benchmark);
-5. detection: the relay's twelve faults, caught or missed by this suite and by Schemathesis with
+5. detection: every fault of the relay, caught or missed by this suite and by Schemathesis with
    the same request budget (`benchmarks/detection.py`).
 
 Prints a table (figure, value, target) and the detection matrix, and writes JSON (default

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from conformance.plan.case import Request
+from conformance.spec.model import Model, Operation, Provider
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,91 @@ class Retry:
 
 
 @dataclass(frozen=True)
+class JournalEntry:
+    """One request the upstream emulator received (credentials redacted) and what it answered.
+
+    Written by `conformance serve`'s journal and read back by a sandwich run: it lives here, low,
+    so that checks can judge it without importing the relay. `auth` is the emulator's verdict on
+    the key the relay sent ("accepted", "missing", "wrong"); `key_hashes` are truncated SHA-256
+    digests of every credential value it redacted, so a run can tell whether the client's key was
+    forwarded without the journal ever holding a key.
+    """
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    body_size: int
+    status: int
+    response_body: bytes
+    auth: str
+    key_hashes: tuple[str, ...] = ()
+    script: str | None = None
+
+    @cached_property
+    def parsed(self) -> tuple[bool, Any]:
+        try:
+            return True, json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            return False, None
+
+    @cached_property
+    def parsed_response(self) -> tuple[bool, Any]:
+        try:
+            return True, json.loads(self.response_body)
+        except (ValueError, UnicodeDecodeError):
+            return False, None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            # Reports show which headers carried a credential, not even its digest.
+            "headers": [[k, _undigested(v)] for k, v in self.headers],
+            "query": [[k, _undigested(v)] for k, v in self.query],
+            "body_size": self.body_size,
+            "status": self.status,
+            "auth": self.auth,
+            "script": self.script,
+        }
+
+
+def _undigested(value: str) -> str:
+    at = value.find("<redacted sha256:")
+    return value if at < 0 else value[:at] + "<redacted>"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What arrived upstream for one case of a sandwich run (`--upstream URL`).
+
+    `marker` is the nonce the case's prompt carried (None: the case has no prompt to carry one);
+    `provider`/`model`/`operation` are what the upstream documents for the case's model (None
+    when the specs do not know it); `client_key_seen` names where the client's own key showed up
+    upstream; `error` says why the journal could not be read.
+    """
+
+    marker: str | None
+    entries: tuple[JournalEntry, ...] = ()
+    script: str | None = None
+    client_key_seen: tuple[str, ...] = ()
+    error: str | None = None
+    provider: Provider | None = field(default=None, compare=False, repr=False)
+    model: Model | None = field(default=None, compare=False, repr=False)
+    operation: Operation | None = field(default=None, compare=False, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "marker": self.marker,
+            "script": self.script,
+            "entries": [e.as_dict() for e in self.entries],
+            "client_key_seen": list(self.client_key_seen),
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
 class Exchange:
     """One request and its outcome; job polls and image fetches nest as exchanges too."""
 
@@ -86,6 +172,7 @@ class Exchange:
     fetches: tuple[Exchange, ...] = ()
     job_terminal: bool | None = None
     notes: tuple[str, ...] = field(default=())
+    upstream: Upstream | None = None
 
     @property
     def requests_sent(self) -> int:
@@ -124,4 +211,5 @@ class Exchange:
             "fetches": [f.as_dict(bodies=bodies) for f in self.fetches],
             "job_terminal": self.job_terminal,
             "notes": list(self.notes),
+            **({"upstream": self.upstream.as_dict()} if self.upstream is not None else {}),
         }

@@ -1,12 +1,17 @@
 """Named checks of an answer against the spec; importing the package registers every family."""
 
 from conformance.checks import (  # noqa: F401 - imported to register the checks
+    answers,
     auth,
     content_type,
     defaults,
     envelope,
+    errors,
+    forward,
+    forward_answers,
     images,
     jobs,
+    leaks,
     shape,
     status,
 )

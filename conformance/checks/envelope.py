@@ -1,9 +1,11 @@
-"""Error envelope: every 4xx/5xx body is JSON in the provider's documented error shape."""
+"""Error envelope: every 4xx/5xx body is JSON in the provider's documented error shape, and
+agrees with itself (numeric code = HTTP status, a canonical status word)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from conformance.checks.errors import envelope_consistency
 from conformance.checks.registry import Finding, check, failed, passed
 from conformance.exchange import Exchange
 from conformance.plan.case import Case
@@ -43,3 +45,4 @@ def error_envelope(case: Case, exchange: Exchange) -> Iterator[Finding]:
         yield passed(
             f"{response.status} in the {envelope.id} envelope", rule="envelope", spec_location=where
         )
+    yield from envelope_consistency(envelope, response.status, body)

@@ -171,9 +171,16 @@ def pixel_size(case: Case, exchange: Exchange) -> Iterator[Finding]:
         off = abs(info.width / info.height - target) / target
         where = entry.declared_at if entry else _param_location(case, "aspect_ratio", "enum")
         advisory = loose or (entry is not None and entry.enforcement != "enforced")
+        untabled = (
+            f"; no pixel table for the {expect.tier} tier, so only the ratio could be judged"
+            if entry is None and expect.tier
+            else ""
+        )
         yield judged(
             off <= tolerance,
-            f"{got} is {off:.1%} off {expect.ratio}" + (f" (table: {entry.size})" if entry else ""),
+            f"{got} is {off:.1%} off {expect.ratio}"
+            + (f" (table: {entry.size})" if entry else "")
+            + untabled,
             advisory=advisory,
             pointer=image.pointer,
             rule="aspect-ratio",

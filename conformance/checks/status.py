@@ -49,10 +49,15 @@ def status_class(case: Case, exchange: Exchange) -> Iterator[Finding]:
     if expect.status_class == "2xx":
         success = case.operation.success_status
         if not ok_class:
+            # An advisory limit tolerates the relay refusing the value, never refusing the key:
+            # an auth error means nothing about the request was judged.
+            refused_key = code in (401, 403)
             yield judged(
                 False,
-                f"valid request answered {code}, expected {success}: {exchange.response.text(160)}",
-                advisory=expect.is_advisory("status"),
+                f"valid request answered {code}, expected {success}"
+                + (" (the key was refused)" if refused_key else "")
+                + f": {exchange.response.text(160)}",
+                advisory=expect.is_advisory("status") and not refused_key,
                 rule="status",
                 spec_location=where,
             )
@@ -70,6 +75,8 @@ def status_class(case: Case, exchange: Exchange) -> Iterator[Finding]:
     what = (
         f"{expect.violation.rule} at {expect.violation.pointer}"
         if expect.violation
+        else "an unknown model"
+        if expect.error is not None and expect.error.mistake == "unknown-model"
         else case.request.auth.label()
     )
     if ok_class:

@@ -4,8 +4,10 @@ The default target is the built-in reference relay, in-process and offline; `--b
 --provider P` targets a live service with the key read from an environment variable.
 `--record DIR` writes every HTTP exchange of the run into cassettes (keys scrubbed, images
 slimmed); `--replay DIR` runs the recorded plan again from them, with no network. Exit 0 when
-no check failed, 1 when any did (or a replay found cases that need re-recording), 2 for usage,
-spec or cassette errors.
+every case got an answer and no check failed; 1 when any check failed, any case got no usable
+answer (`error`: connection refused, timeout, reset, redirect loop, rate limited; see
+--tolerate-errors), no case was answered at all, or a replay found cases that need
+re-recording; 2 for usage, spec or cassette errors.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from conformance.cli.run_reports import (
     wants_thumbnails,
     write_reports,
 )
+from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.blocking import run_sync
 from conformance.runner.engine import Progress
+from conformance.runner.sandwich import Marked
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
 from conformance.transport.live import MissingKey
@@ -59,7 +63,12 @@ def register(sub: Any) -> None:
 
 
 async def _execute(
-    spec: Spec, the_plan: Plan, args: argparse.Namespace, target: TargetOptions, console: Console
+    spec: Spec,
+    the_plan: Plan,
+    args: argparse.Namespace,
+    target: TargetOptions,
+    console: Console,
+    marks: dict[str, Marked],
 ) -> RunResult:
     live = target.live
     flow = opts.flow_options(args, live)
@@ -69,7 +78,10 @@ async def _execute(
         with progress_bar(console, len(the_plan.cases)) as advance:
             if args.record is not None:
                 return await _record(spec, the_plan, args, target, flow, budget, advance)
-            async with open_transports(spec, providers, target) as transports:
+            async with (
+                open_transports(spec, providers, target) as transports,
+                attach_hook(spec, args, target, marks) as attach,
+            ):
                 return await run_plan(
                     the_plan,
                     transports,
@@ -81,6 +93,7 @@ async def _execute(
                     target=target.describe(),
                     progress=advance,
                     thumbnails=wants_thumbnails(args),
+                    attach=attach,
                 )
     except MissingKey as exc:
         raise UsageError(str(exc)) from None
@@ -162,11 +175,11 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
             )
     except CassetteError as exc:  # a damaged cassette file, met when vcrpy loads it
         raise UsageError(str(exc)) from None
-    print_summary(console, result, replaying.base_urls())
+    print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
     print_stale(console, replaying, store.root)
     write_reports(args, result, replaying.base_urls())
-    broken = result.failed or replaying.stale or replaying.orphaned
-    return EXIT_FINDINGS if broken else EXIT_OK
+    green = result.gate(tolerate_errors=args.tolerate_errors)
+    return EXIT_OK if green and not replaying.stale and not replaying.orphaned else EXIT_FINDINGS
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,15 +194,16 @@ def run(args: argparse.Namespace) -> int:
     options = PlanOptions(
         providers=tuple(args.provider),
         models=tuple(args.model),
-        checks=tuple(args.check),
+        checks=plan_checks(args),
         max_examples=opts.max_examples(args),
         seed=opts.seed(args),
-        triggers=not target.live,
+        triggers=not target.live or args.upstream is not None,
     )
     the_plan = plan(spec, options)
     shard = sharded(args, the_plan)
     if shard is not None:
         the_plan = shard.plan
+    the_plan, marks = prepare(spec, the_plan, args)
     # The spec and the plan live until exit: out of the collector's sight, full collections stop
     # walking them again and again as results pile up (6.3 s of GC at 64x the providers).
     gc.freeze()
@@ -202,10 +216,12 @@ def run(args: argparse.Namespace) -> int:
         from conformance.cassettes import blocked
 
         with blocked():
-            result = run_sync(_execute(spec, the_plan, args, target, console))
+            result = run_sync(_execute(spec, the_plan, args, target, console, marks))
     else:
-        result = run_sync(_execute(spec, the_plan, args, target, console))
-    print_summary(console, result, opts.base_urls(spec, target))
+        result = run_sync(_execute(spec, the_plan, args, target, console, marks))
+    print_summary(
+        console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
+    )
     print_skips(console, result)
     if not target.live and result.failed:
         console.print(
@@ -217,4 +233,4 @@ def run(args: argparse.Namespace) -> int:
             f"recorded into {args.record} (replay: conformance run --replay {args.record})"
         )
     write_reports(args, result, opts.base_urls(spec, target), shard)
-    return EXIT_FINDINGS if result.failed else EXIT_OK
+    return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS

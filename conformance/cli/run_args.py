@@ -93,6 +93,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     send = p.add_argument_group("sending")
     send.add_argument("--base-url", metavar="URL", help="a live service (needs one --provider)")
     send.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="sandwich run: the relay at --base-url forwards to the `conformance serve` at URL; "
+        "check what arrived there too (forward-* checks; see docs/relay.md)",
+    )
+    send.add_argument(
+        "--upstream-provider",
+        default="google",
+        metavar="P",
+        help="the provider the upstream at --upstream speaks as (default google)",
+    )
+    send.add_argument(
         "--api-key-env",
         metavar="VAR",
         help="environment variable holding the key (default: the provider's, "
@@ -185,3 +197,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="provider x model x check matrix (CI job summary)",
     )
     out.add_argument("--verbose", "-v", action="store_true", help="list every planned case")
+    verdict = p.add_argument_group("verdict")
+    verdict.add_argument(
+        "--tolerate-errors",
+        action="store_true",
+        help="exit 0 even when some cases got no usable answer (`error`: refused, timed out, "
+        "reset, rate limited); off by default, and a run with no answer at all stays red",
+    )

@@ -55,6 +55,7 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
             raise UsageError(f"{name} must be >= 0, not {value}")
     latency = None
     validate_cassettes(args)
+    validate_upstream(spec, args)
     if args.base_url is not None:
         if len(args.provider) != 1:
             raise UsageError("--base-url needs exactly one --provider (whose API it serves)")
@@ -101,6 +102,20 @@ _RECORDED = (
     ("--max-images", "max_images"),
     ("--include-retired", "include_retired"),
 )
+
+
+def validate_upstream(spec: Spec, args: argparse.Namespace) -> None:
+    """A sandwich run (`--upstream`) needs a live relay and no cassettes."""
+    if args.upstream is None:
+        return
+    if args.base_url is None:
+        raise UsageError("--upstream needs --base-url (the relay under test that forwards to it)")
+    if args.record is not None or args.replay is not None:
+        raise UsageError("--upstream cannot be used with --record or --replay")
+    if not args.upstream.startswith(("http://", "https://")):
+        raise UsageError(f"--upstream must be an http(s) URL, not {args.upstream!r}")
+    if spec.provider(args.upstream_provider) is None:
+        raise UsageError(f"unknown --upstream-provider {args.upstream_provider!r}")
 
 
 def validate_cassettes(args: argparse.Namespace) -> None:

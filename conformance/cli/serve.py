@@ -15,7 +15,9 @@ import sys
 from typing import Any
 
 from conformance.cli.common import EXIT_OK, EXIT_USAGE, UsageError, load_or_report
+from conformance.server.control import JOURNAL_PATH
 from conformance.server.faults import FAULT_DESCRIPTIONS, FAULTS, parse_latency
+from conformance.server.journal import DEFAULT_ENTRIES
 from conformance.server.options import DEFAULT_KEY, KEY_ENV, RelayOptions
 
 
@@ -73,6 +75,13 @@ def register(sub: Any) -> None:
         help="polls a job shows as not finished before it completes (default 2)",
     )
     parser.add_argument(
+        "--journal",
+        type=int,
+        default=DEFAULT_ENTRIES,
+        metavar="N",
+        help=f"requests kept in the journal at {JOURNAL_PATH} (default {DEFAULT_ENTRIES}; 0: off)",
+    )
+    parser.add_argument(
         "--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug")
     )
     parser.set_defaults(func=run)
@@ -101,6 +110,7 @@ def options_from(
             payload=args.payload,
             providers=tuple(args.providers) if args.providers else None,
             job_steps=args.job_steps,
+            journal=args.journal,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -149,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"faults: {', '.join(sorted(options.faults))}")
     if options.latency:
         print(f"latency: {options.latency[0]:g}-{options.latency[1]:g} s")
+    if options.journal:
+        print(f"journal: {base}{JOURNAL_PATH} (last {options.journal} requests, keys redacted)")
     print(f"payload: {options.payload}; press Ctrl+C to stop", flush=True)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
     config = uvicorn.Config(

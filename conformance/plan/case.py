@@ -83,6 +83,27 @@ class Target:
 
 
 @dataclass(frozen=True)
+class ErrorExpect:
+    """The error a refused case must get, beyond its status: which class of mistake it is, the
+    envelope's status/type/code word, the field `param` must name, the `details[].reason`."""
+
+    mistake: str
+    label: str | None = None
+    param: str | None = None
+    reason: str | None = None
+    basis: str = "documented"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mistake": self.mistake,
+            "label": self.label,
+            "param": self.param,
+            "reason": self.reason,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
 class Expect:
     """What the spec says the answer must be; None means "not checked for this case"."""
 
@@ -96,6 +117,7 @@ class Expect:
     defaults: tuple[str, ...] = ()
     advisory: tuple[str, ...] = ()
     violation: Target | None = None
+    error: ErrorExpect | None = None
     size: str | None = None  # an exact "WxH" asked for (OpenAI's `size`)
 
     def is_advisory(self, what: str) -> bool:
@@ -123,6 +145,7 @@ class Expect:
                 if self.violation
                 else None
             ),
+            "error": self.error.as_dict() if self.error else None,
         }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from conformance import triggers
+from conformance.plan import errors, forms
 from conformance.plan.bodies import (
     OBSERVABLE,
     PROMPT,
@@ -32,9 +33,20 @@ SUCCESS_CHECKS = (
     "image-payload",
     "pixel-size",
     "output-format",
+    "required-fields",
+    "modalities",
+    "image-tokens",
+    "error-leak",
 )
-ERROR_CHECKS = ("status", "content-type", "error-envelope")
-ALL_CHECKS = (*SUCCESS_CHECKS, "error-envelope", "defaults", "auth", "job-lifecycle")
+ERROR_CHECKS = ("status", "content-type", "error-envelope", "error-class", "error-leak")
+ALL_CHECKS = (
+    *SUCCESS_CHECKS,
+    "error-envelope",
+    "error-class",
+    "defaults",
+    "auth",
+    "job-lifecycle",
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,15 @@ def _covering(b: _Builder) -> int:
     return count
 
 
+def _forms(b: _Builder) -> None:
+    """The other documented input forms: enum letter case, proto-JSON spelling."""
+    for label, body, description in (
+        *forms.case_variants(b.model, b.operation),
+        *forms.spelling_bodies(b.model, b.operation),
+    ):
+        b.positive("positive", label, body, description)
+
+
 def _other_value(param: Parameter) -> Any:
     if param.enum:
         return next((v for v in param.enum if v != param.default), None)
@@ -233,7 +254,12 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
     planned, unplanned = negatives(b.provider, b.model, b.operation)
     for negative in planned:
         target = negative.target
-        expect = Expect("4xx", violation=target)
+        expect = Expect(
+            "4xx",
+            statuses=errors.statuses(b.provider, "invalid-argument"),
+            violation=target,
+            error=errors.for_mistake(b.provider, "invalid-argument", target),
+        )
         b.add(
             "negative",
             f"negative/{target.parameter}:{target.rule}",
@@ -242,7 +268,29 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
             f"{negative.description}: {target.rule} at {target.pointer}",
             ERROR_CHECKS,
         )
+    _unknown_model(b)
     return tuple(unplanned)
+
+
+def _unknown_model(b: _Builder) -> None:
+    """A valid body sent to a model the provider does not serve (path-model routes only)."""
+    path = errors.unknown_model_path(b.operation, b.model.id)
+    body = base_body(b.model, b.operation)
+    if path is None or body is None or errors.documented(b.provider, "unknown-model") is None:
+        return
+    request = replace(request_for(b.provider, b.operation, body), path=path)
+    b.add(
+        "negative",
+        "negative/model:unknown",
+        request,
+        Expect(
+            "4xx",
+            statuses=errors.statuses(b.provider, "unknown-model"),
+            error=errors.for_mistake(b.provider, "unknown-model", None),
+        ),
+        f"a model the provider does not serve ({errors.UNKNOWN_MODEL}) must get 404",
+        ERROR_CHECKS,
+    )
 
 
 def _auth(b: _Builder) -> None:
@@ -258,10 +306,29 @@ def _auth(b: _Builder) -> None:
             "auth",
             f"auth/{mode}",
             request_for(b.provider, b.operation, body, slot),
-            Expect("4xx", statuses=rejection.status),
+            Expect(
+                "4xx",
+                statuses=rejection.status,
+                error=errors.for_rejection(mode, rejection, b.provider),
+            ),
             f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
         )
+    for scheme in auth.schemes[1:]:  # a wrong key in every other form the provider accepts
+        slot = AuthSlot("wrong", scheme.kind, scheme.name)
+        b.add(
+            "auth",
+            f"auth/wrong:{scheme.kind}:{scheme.name}",
+            request_for(b.provider, b.operation, body, slot),
+            Expect(
+                "4xx",
+                statuses=auth.wrong.status,
+                error=errors.for_rejection("wrong", auth.wrong, b.provider),
+            ),
+            f"{slot.label()}: must get {'/'.join(map(str, auth.wrong.status))}",
+            ("auth", *ERROR_CHECKS),
+        )
+    _poll_auth(b)
     for scheme in auth.schemes:
         slot = AuthSlot("valid", scheme.kind, scheme.name)
         expect = expectations(b.model, b.operation, body)
@@ -272,6 +339,33 @@ def _auth(b: _Builder) -> None:
             expect,
             f"key accepted in {scheme.kind} {scheme.name}",
             ("auth", *_success_checks(b.operation)),
+        )
+
+
+def _poll_auth(b: _Builder) -> None:
+    """Job polling is a route of its own: it must refuse a missing or wrong key too (before it
+    looks the job up, so an id that does not exist is enough)."""
+    poll = b.model.operation(b.operation.job.poll_operation) if b.operation.job else None
+    if poll is None:
+        return
+    path = errors.any_job_path(poll)
+    auth = b.provider.auth
+    first = auth.schemes[0]
+    for mode, rejection in (("missing", auth.missing), ("wrong", auth.wrong)):
+        slot = (
+            AuthSlot("missing") if mode == "missing" else AuthSlot("wrong", first.kind, first.name)
+        )
+        b.add(
+            "auth",
+            f"auth/poll-{mode}",
+            Request(poll.method, path, auth=slot),
+            Expect(
+                "4xx",
+                statuses=rejection.status,
+                error=errors.for_rejection(mode, rejection, b.provider),
+            ),
+            f"job polling with {slot.label()}: must get {'/'.join(map(str, rejection.status))}",
+            ("auth", *ERROR_CHECKS),
         )
 
 
@@ -315,6 +409,7 @@ def plan_operation(
     unplanned: tuple[Unplanned, ...] = ()
     if "positive" in options.kinds:
         positive = _covering(b)
+        _forms(b)
     if "default" in options.kinds:
         _defaults(b)
     if "auth" in options.kinds:

@@ -22,19 +22,21 @@ from conformance.pytest_plugin import specs
 
 if TYPE_CHECKING:  # the plugin loads in every pytest run: keep its import cheap
     from conformance.checks.registry import Finding
+    from conformance.exchange import Exchange
     from conformance.plan.case import Case, CaseKind
+    from conformance.pytest_plugin.verdict import Tally
     from conformance.spec.model import Model, Operation, Provider, Spec
 
 #: check family -> (checks it applies, how it drives requests)
 FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
     "status": (("status",), "given"),
     "content-type": (("content-type",), "given"),
-    "shape": (("response-schema",), "given"),
+    "shape": (("response-schema", "required-fields", "modalities", "image-tokens"), "given"),
     "images": (("image-count", "image-payload", "pixel-size", "output-format"), "given"),
     "jobs": (("job-lifecycle",), "given"),
     "defaults": (("defaults",), "default"),
-    "auth": (("auth", "status"), "auth"),
-    "envelope": (("status", "error-envelope"), "negative"),
+    "auth": (("auth", "status", "error-class"), "auth"),
+    "envelope": (("status", "error-envelope", "error-class", "error-leak"), "negative"),
 }
 
 
@@ -138,11 +140,11 @@ class ConformanceItem(pytest.Item):
         self.checks, self.drive = FAMILIES[family]
         self.add_marker(pytest.mark.conformance)
 
-    def _run_case(self, case: Case) -> list[Finding]:
+    def _run_case(self, case: Case) -> tuple[Exchange, list[Finding]]:
         config = self.config
         base_url = specs.option(config, "base_url")
 
-        async def go() -> list[Finding]:
+        async def go() -> tuple[Exchange, list[Finding]]:
             from conformance.checks import run_checks
             from conformance.runner.targets import TargetOptions, open_transports
             from conformance.transport.flow import FlowOptions, perform
@@ -158,11 +160,19 @@ class ConformanceItem(pytest.Item):
             )
             async with open_transports(_spec(config), [case.provider.id], options) as tr:
                 exchange = await perform(tr[case.provider.id], case, flow)
-            return run_checks(case, exchange, [c for c in self.checks if c in case.checks])
+            return exchange, run_checks(
+                case, exchange, [c for c in self.checks if c in case.checks]
+            )
 
         from conformance.runner.blocking import run_sync
 
         return run_sync(go())
+
+    def _judge(self, case: Case, tally: Tally) -> None:
+        """Send `case`, tally its findings, and raise on a failure (the shrinkable kind)."""
+        exchange, findings = self._run_case(case)
+        tally.add(exchange, findings)
+        self._assert(case, findings)
 
     def _assert(self, case: Case, findings: list[Finding]) -> None:
         from conformance.transport.redaction import to_curl
@@ -215,17 +225,30 @@ class ConformanceItem(pytest.Item):
         ]
         if lines:
             raise ConformanceFailure(f"{self.name} ({done.where})", lines)
+        judged = [
+            finding
+            for case_id, result in done.results.items()
+            if case_id.startswith(prefix)
+            for finding in result.findings
+            if finding.check in self.checks and finding.outcome in ("pass", "fail", "blocked")
+        ]
+        if not judged:
+            from conformance.pytest_plugin.verdict import NoVerdict
+
+            raise NoVerdict(f"nothing to judge in the recording ({done.where})")
 
     def runtest(self) -> None:
         from hypothesis import HealthCheck, given, settings
 
         from conformance.plan.planner import PlanOptions, plan_operation
         from conformance.plan.strategies import request_strategy
+        from conformance.pytest_plugin.verdict import Tally
 
         mode = record_mode(self.config)
         if mode is not None:
             self._run_recorded(mode)
             return
+        tally = Tally()
         if self.drive == "given":
             examples = int(self.config.getoption("conformance_max_examples"))
 
@@ -238,10 +261,12 @@ class ConformanceItem(pytest.Item):
             )
             @given(request_strategy(self.model, self.operation))
             def explore(body: dict[str, Any]) -> None:
-                case = self._case(body)
-                self._assert(case, self._run_case(case))
+                if tally.unreachable:  # no answer: one cause, not a shrinking session
+                    return
+                self._judge(self._case(body), tally)
 
             explore()
+            tally.verdict()
             return
         cases, _ = plan_operation(
             self.provider,
@@ -249,10 +274,19 @@ class ConformanceItem(pytest.Item):
             self.operation,
             PlanOptions(kinds=(cast("CaseKind", self.drive),), max_examples=0),
         )
+        if not cases:
+            pytest.skip(f"no {self.drive} cases planned for {self.operation.name}")
         for case in cases:
-            self._assert(case, self._run_case(case))
+            if tally.unreachable:
+                break
+            self._judge(case, tally)
+        tally.verdict()
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from conformance.pytest_plugin.verdict import NoVerdict
+
+        if isinstance(excinfo.value, NoVerdict):
+            return f"{self.name}: {excinfo.value}"
         if isinstance(excinfo.value, ConformanceFailure):
             notes = getattr(excinfo.value, "__notes__", [])
             return "\n".join([str(excinfo.value), *notes])
@@ -267,6 +301,19 @@ class ConformanceFailure(AssertionError):
         super().__init__(f"{case_id}\n  " + "\n  ".join(lines))
 
 
+def _require_key(config: pytest.Config, provider: Provider) -> None:
+    """A live target needs its key: say so in one line at collection, as the CLI does."""
+    if not config.getoption("conformance_base_url") or record_mode(config) is not None:
+        return
+    from conformance.transport.live import MissingKey, read_key
+
+    env = config.getoption("conformance_api_key_env") or provider.auth.key_env
+    try:
+        read_key(env)
+    except MissingKey as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 def _items(session: pytest.Session) -> Iterator[ConformanceItem]:
     config = session.config
     spec = _spec(config)
@@ -277,6 +324,7 @@ def _items(session: pytest.Session) -> Iterator[ConformanceItem]:
         if provider is None:
             known = ", ".join(p.id for p in spec.providers)
             raise pytest.UsageError(f"unknown conformance provider {pid!r}; known: {known}")
+        _require_key(config, provider)
         for model in provider.models:
             if models and model.id not in models:
                 continue

@@ -14,6 +14,7 @@ from rich.table import Table
 from conformance.checks.registry import OUTCOMES
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
+from conformance.report.causes import print_causes, print_headline, verdict_line
 from conformance.runner.engine import Progress as ProgressFn
 from conformance.runner.results import CaseResult, RunResult
 from conformance.transport.redaction import to_curl
@@ -93,8 +94,14 @@ def progress_bar(console: Console, total: int) -> Iterator[ProgressFn]:
 
 
 def print_summary(
-    console: Console, run: RunResult, base_urls: dict[str, str], *, max_failures: int = 20
+    console: Console,
+    run: RunResult,
+    base_urls: dict[str, str],
+    *,
+    max_failures: int = 20,
+    tolerate_errors: bool = False,
 ) -> None:
+    print_headline(console, run)
     table = Table(title=f"conformance against {run.target}", show_lines=False)
     table.add_column("provider")
     table.add_column("model")
@@ -128,6 +135,10 @@ def print_summary(
     advisory = sum(1 for r in run.results for f in r.findings if f.advisory)
     if advisory:
         console.print(f"{advisory} advisory deviation(s) reported as pass (see --json).")
+    print_causes(console, run)
+    verdict = verdict_line(run, tolerate_errors=tolerate_errors)
+    if verdict is not None:
+        console.print(verdict, style="bold", markup=False, highlight=False)
 
 
 def print_plan(console: Console, plan: Plan, *, verbose: bool = False) -> None:

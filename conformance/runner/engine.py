@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from conformance.checks import run_checks
 from conformance.checks.registry import Finding
@@ -31,6 +31,9 @@ from conformance.transport.flow import FlowOptions, perform
 from conformance.transport.redaction import Redactor
 
 Progress = Callable[[CaseResult], None]
+#: Adds to a finished exchange what only another party saw (a sandwich run's upstream journal),
+#: before the case's checks run.
+Attach = Callable[[Case, Exchange], Awaitable[Exchange]]
 
 #: Cases whose answer bodies (response, job polls, image fetches) total at most this many bytes
 #: are checked on the event loop; larger ones in a worker thread.
@@ -75,6 +78,7 @@ async def execute(
     concurrency: int = 8,
     progress: Progress | None = None,
     thumbnails: bool = False,
+    attach: Attach | None = None,
 ) -> list[CaseResult]:
     """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
     gate = asyncio.Semaphore(max(1, concurrency))
@@ -87,6 +91,8 @@ async def execute(
         try:
             async with gate:  # held through the checks: whole answers in memory <= concurrency
                 exchange = await perform(transport, case, flow)
+                if attach is not None:
+                    exchange = await attach(case, exchange)
                 stage = "checking"
                 if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
                     found, pictures = judge(case, exchange, thumbnails)
@@ -117,6 +123,7 @@ async def run_plan(
     target: str = "",
     progress: Progress | None = None,
     thumbnails: bool = False,
+    attach: Attach | None = None,
 ) -> RunResult:
     """Select (budget, lifecycle), execute, and return every case's result in plan order."""
     started = time.monotonic()
@@ -127,7 +134,9 @@ async def run_plan(
             progress(result)
     sent = {
         r.case.id: r
-        for r in await execute(kept, transports, flow, concurrency, progress, thumbnails)
+        for r in await execute(
+            kept, transports, flow, concurrency, progress, thumbnails, attach=attach
+        )
     }
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

@@ -2,7 +2,10 @@
 
 A case fails when any finding failed; otherwise it is `error` (transport trouble), `blocked`
 (content policy) or `skipped` (budget, lifecycle) when any finding says so, and `pass` only when
-every finding passed. Blocked, error and skipped never count as passes or as failures.
+every finding passed. Blocked, error and skipped never count as passes or as failures; but a
+run is only green when every case got a usable answer (`gate`): an `error` outcome (no answer)
+fails the gate unless errors are tolerated explicitly, and a run in which no case got an
+answer is never green.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from conformance.exchange import Exchange
 from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
+from conformance.runner.causes import Cause, group, reason_of
 
 _PRECEDENCE: tuple[Outcome, ...] = ("fail", "error", "blocked", "skipped")
 
@@ -38,6 +42,18 @@ class CaseResult:
     def failures(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.outcome == "fail")
 
+    @property
+    def answered(self) -> bool:
+        """True when the case got an HTTP answer (whatever its verdict)."""
+        return self.exchange is not None and self.exchange.response is not None
+
+    def cause(self) -> str | None:
+        """Why the case is `error` or `skipped` (None for the other outcomes)."""
+        outcome = self.outcome
+        if outcome not in ("error", "skipped"):
+            return None
+        return reason_of(self.findings, outcome) or outcome
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -49,8 +65,26 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        """Any case failed, or could not be judged (`error`: the target broke)."""
-        return any(r.outcome in ("fail", "error") for r in self.results)
+        return any(r.outcome == "fail" for r in self.results)
+
+    @property
+    def errored(self) -> bool:
+        return any(r.outcome == "error" for r in self.results)
+
+    @property
+    def answered(self) -> int:
+        """How many cases got an HTTP answer at all."""
+        return sum(1 for r in self.results if r.answered)
+
+    def gate(self, *, tolerate_errors: bool = False) -> bool:
+        """True when the run is green: no failure, no error (unless tolerated), some answer."""
+        if self.failed or self.answered == 0:
+            return False
+        return tolerate_errors or not self.errored
+
+    def causes(self, outcome: str) -> list[Cause]:
+        """The reasons of the `error` (or `skipped`) cases, grouped, most frequent first."""
+        return group(c for r in self.results if r.outcome == outcome and (c := r.cause()))
 
     def counts(self) -> Counter[str]:
         return Counter(r.outcome for r in self.results)

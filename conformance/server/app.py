@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+from functools import partial
 from typing import Any
 
 import anyio
@@ -23,26 +24,48 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conformance.schema.validate import validator_for
+from conformance.server import control
 from conformance.server import faults as f
 from conformance.server.answers import ANSWERS, AnswerContext
 from conformance.server.answers.base import cut
 from conformance.server.auth import authenticate
 from conformance.server.body import DEFAULT_BODY_LIMIT, BodyProblem, parse_json, read_body
+from conformance.server.error_faults import spoil_error
 from conformance.server.errors import ErrorKind, RelayError, error_response, validation_message
 from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
+from conformance.server.form_faults import refuse_forms
 from conformance.server.generation import Generation, resolve
 from conformance.server.jobs import JobStore
+from conformance.server.journal import Journal
 from conformance.server.options import RelayOptions
 from conformance.server.params import BodyReader
 from conformance.server.payloads import ImageSource
 from conformance.server.responses import body_response
 from conformance.server.routing import ProviderRoutes, Target, build_routes
+from conformance.server.scripts import Scripts
 from conformance.spec.model import Operation, Provider, Spec
 
 logger = logging.getLogger("conformance.server")
 
-_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
+def _polls(match: Any) -> bool:
+    """True when the route is a job's poll operation (not an entry operation of its model)."""
+    return match is not None and any(
+        t.operation not in t.model.entry_operations for t in match.targets
+    )
+
+
+def _carries_key(request: Request, keys: tuple[str, ...]) -> bool:
+    """Whether any usual key header holds an accepted key (the keyed-image-urls fault)."""
+    sent = [
+        request.headers.get("authorization", "").removeprefix("Bearer ").strip(),
+        request.headers.get("x-api-key", ""),
+        request.headers.get("x-goog-api-key", ""),
+    ]
+    return any(s and s in keys for s in sent)
+
+
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 HEALTH_PATH = "/_relay/health"
 
 
@@ -59,6 +82,8 @@ class Relay:
         self.images = ImageSource()
         self.files = FileStore()
         self.jobs = JobStore()
+        self.journal = Journal(options.journal) if options.journal else None
+        self.scripts = Scripts()
         self._readers: dict[int, tuple[Operation, BodyReader]] = {}
 
     # -- helpers used by the answer builders ----------------------------------------------------
@@ -85,13 +110,14 @@ class Relay:
         if path is None:
             path = "/" + str(request.path_params.get("rest", ""))
         try:
-            return await self._handle(routes, provider, path, request)
+            response = await self._handle(routes, provider, path, request)
         except Exception:  # a relay bug must still answer in the envelope, and be logged
             logger.exception("internal error answering %s /%s%s", request.method, provider.id, path)
-            return self.error(
+            response = self.error(
                 provider,
                 RelayError(500, ErrorKind.INTERNAL, "Internal error in the reference relay."),
             )
+        return spoil_error(response, request, provider, self.options)
 
     async def _handle(
         self, routes: ProviderRoutes, provider: Provider, path: str, request: Request
@@ -99,11 +125,11 @@ class Relay:
         options = self.options
         if options.latency is not None:
             await anyio.sleep(random.uniform(*options.latency))
-        if not options.has(f.NO_AUTH):
+        match = routes.match(request.method, path)
+        if not options.has(f.NO_AUTH) and not (options.has(f.OPEN_POLLS) and _polls(match)):
             refused = authenticate(provider, request.headers, request.query_params, options.keys)
             if refused is not None:
                 return self.error(provider, refused)
-        match = routes.match(request.method, path)
         if match is None:
             return self.error(
                 provider,
@@ -136,6 +162,11 @@ class Relay:
             if options.has(f.SERVER_ERROR):
                 return self.error(
                     provider, RelayError(500, ErrorKind.INTERNAL, "Internal error encountered.")
+                )
+            if options.has(f.INVALID_AS_NOT_FOUND):
+                return self.error(
+                    provider,
+                    RelayError(404, ErrorKind.NOT_FOUND, "Requested entity was not found."),
                 )
             if not options.has(f.ACCEPT_INVALID):
                 return self.error(provider, refused)
@@ -174,6 +205,9 @@ class Relay:
             return RelayError(400, ErrorKind.MALFORMED, problem.message)
         if not target.operation.has_body:
             return None
+        strict = refuse_forms(target.operation, self.reader(target.operation), body, self.options)
+        if strict is not None:
+            return strict
         validator = validator_for(provider, target.model, target.operation, "request")
         if validator is None:
             return None
@@ -191,6 +225,8 @@ class Relay:
 
     async def serve_file(self, request: Request) -> Response:
         recipe = self.files.get(str(request.path_params["name"]))
+        if self.options.has(f.KEYED_IMAGE_URLS) and not _carries_key(request, self.options.keys):
+            return self.error(None, RelayError(401, ErrorKind.AUTH_MISSING, "API key required."))
         if recipe is None:
             return self.error(None, RelayError(404, ErrorKind.NOT_FOUND, "No such file."))
         payload = await self.images.get(recipe.key)
@@ -224,7 +260,16 @@ class Relay:
             return self.error(
                 None, RelayError(404, ErrorKind.NOT_FOUND, f"No route for {request.url.path}")
             )
-        return await self.handle(routes, request)
+        if self.journal is None:
+            return await self.handle(routes, request)
+        return await control.journaled(
+            self,
+            self.journal,
+            self.scripts,
+            routes.provider,
+            request,
+            lambda: self.handle(routes, request),
+        )
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -252,6 +297,20 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
         Route(HEALTH_PATH, relay.health, methods=["GET"]),
         Route(FILE_PREFIX + "/{name}", relay.serve_file, methods=["GET"], name=FILE_ROUTE),
     ]
+    journal = relay.journal
+    if journal is not None:
+        routes += [
+            Route(
+                control.JOURNAL_PATH,
+                partial(control.journal_endpoint, journal),
+                methods=["GET", "DELETE"],
+            ),
+            Route(
+                control.SCRIPTS_PATH,
+                partial(control.scripts_endpoint, relay.scripts),
+                methods=["POST"],
+            ),
+        ]
     # One route for every provider, the provider picked by a dict lookup: a route per provider
     # made Starlette try each in turn for every request (linear in providers; 960 at 64x).
     routes.append(

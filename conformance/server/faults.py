@@ -24,6 +24,18 @@ SERVER_ERROR: Final = "server-error"
 ERROR_ENVELOPE: Final = "error-envelope"
 WRONG_DEFAULT: Final = "wrong-default"
 STUCK_JOB: Final = "stuck-job"
+INVALID_AS_NOT_FOUND: Final = "invalid-as-not-found"
+INCONSISTENT_ENVELOPE: Final = "inconsistent-envelope"
+DROP_ERROR_DETAILS: Final = "drop-error-details"
+LEAK_TRACEBACK: Final = "leak-traceback"
+ECHO_KEY: Final = "echo-key"
+STRIP_METADATA: Final = "strip-metadata"
+INFLATE_USAGE: Final = "inflate-usage"
+IGNORE_MODALITIES: Final = "ignore-modalities"
+CASE_SENSITIVE_ENUMS: Final = "case-sensitive-enums"
+CAMEL_CASE_ONLY: Final = "camel-case-only"
+OPEN_POLLS: Final = "open-polls"
+KEYED_IMAGE_URLS: Final = "keyed-image-urls"
 
 FAULT_DESCRIPTIONS: Final = MappingProxyType(
     {
@@ -41,10 +53,31 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         ERROR_ENVELOPE: "every error body is text/plain instead of the provider's JSON envelope",
         WRONG_DEFAULT: "omitted fields get values other than the documented defaults",
         STUCK_JOB: "asynchronous jobs stay PROCESSING forever",
+        INVALID_AS_NOT_FOUND: "requests that break the spec get 404 NOT_FOUND in a well-formed "
+        "envelope (the wrong class of error)",
+        INCONSISTENT_ENVELOPE: "google.rpc error bodies say code 500 / INTERNAL whatever the "
+        "HTTP status (a re-wrapped upstream error)",
+        DROP_ERROR_DETAILS: "re-wrapped errors lose their details: no details[] (ErrorInfo "
+        "reason, field violations), OpenAI-style param null",
+        LEAK_TRACEBACK: "error bodies carry the relay's Python traceback and file paths",
+        ECHO_KEY: "error messages echo the API key the request sent",
+        STRIP_METADATA: "answers keep only their images: no finishReason or usageMetadata on "
+        "Gemini answers, no mimeType on Imagen predictions",
+        INFLATE_USAGE: "usageMetadata reports twice the image tokens the spec gives per image",
+        IGNORE_MODALITIES: "responseModalities is ignored: answers hold text and images whatever "
+        "was asked",
+        CASE_SENSITIVE_ENUMS: "enum values upstream accepts in any letter case (DONT_ALLOW) are "
+        "refused unless spelled as listed",
+        CAMEL_CASE_ONLY: "snake_case proto-JSON field names (generation_config, inline_data, "
+        "mime_type) are refused as unknown fields",
+        OPEN_POLLS: "job polling answers without checking the key (the job id is taken as the "
+        "credential)",
+        KEYED_IMAGE_URLS: "the image URLs a relay hands out demand the API key, so a keyless "
+        "client (a browser) cannot load them",
     }
 )
 
-#: The twelve fault names, in the order the help text lists them.
+#: The fault names, in the order the help text lists them.
 FAULTS: Final[tuple[str, ...]] = tuple(FAULT_DESCRIPTIONS)
 
 _LATENCY = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:-\s*(\d+(?:\.\d*)?|\.\d+)\s*)?$")

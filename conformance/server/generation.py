@@ -105,6 +105,8 @@ def resolve(
 
     modal_param = operation.by_concept("response_modalities")
     modalities = _value(reader.read(body, modal_param), modal_param, None, False, _other_enum)
+    if options.has(f.IGNORE_MODALITIES) and modal_param is not None:
+        modalities = ["TEXT", "IMAGE"]
 
     width, height = pixel_size(model, ratio, tier)
     exact_param = operation.by_concept("pixel_size")

@@ -25,7 +25,8 @@ class RelayOptions:
     `conformance.server.faults.FAULTS`. `latency`: (min, max) seconds slept before each API
     answer, or None. `payload`: "small" solid images or "realistic" incompressible ones.
     `providers`: provider ids to serve (None: all). `job_steps`: polls of a job that show a
-    non-terminal state before it completes.
+    non-terminal state before it completes. `journal`: requests kept in the upstream journal
+    (0: no journal, no control routes; see `conformance.server.journal`).
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -34,6 +35,7 @@ class RelayOptions:
     payload: Payload = "small"
     providers: tuple[str, ...] | None = None
     job_steps: int = 2
+    journal: int = 0
 
     def __post_init__(self) -> None:
         if isinstance(self.faults, (set, list, tuple)):
@@ -47,6 +49,8 @@ class RelayOptions:
                 raise ValueError(f"latency must satisfy 0 <= min <= max, not {self.latency}")
         if self.payload not in ("small", "realistic"):
             raise ValueError(f"payload must be 'small' or 'realistic', not {self.payload!r}")
+        if self.journal < 0:
+            raise ValueError("journal must be >= 0")
         if self.job_steps < 0:
             raise ValueError("job_steps must be >= 0")
 

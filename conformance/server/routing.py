@@ -3,6 +3,9 @@
 Each operation is served at `/<provider><operation.path>`. Several models may share one path
 (OpenAI-style and Apiframe put the model in the body), so a path maps to a list of targets and
 the body's `model` value picks one. Paths with `{name}` segments (a job id) match as templates.
+The Gemini API itself answers its `/v1beta/` routes under `/v1/` too (google-genai 3.x calls
+`/v1/` by default), so the provider whose base URL is Google's serves both; a relay serves only
+the paths it documents.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from conformance.spec.model import Model, Operation, Provider, Spec
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: Base-URL hosts that serve `/v1beta/...` under `/v1/...` as well.
+V1_ALIAS_HOSTS = frozenset({"generativelanguage.googleapis.com"})
+_V1, _V1BETA = "/v1/", "/v1beta/"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,16 @@ class ProviderRoutes:
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The targets for `path`, or None when no route has that path (-> 404)."""
+        found = self._match(method, path)
+        if found is None and path.startswith(_V1) and self.v1_alias:
+            return self._match(method, _V1BETA + path[len(_V1) :])
+        return found
+
+    @property
+    def v1_alias(self) -> bool:
+        return urlsplit(self.provider.base_url).hostname in V1_ALIAS_HOSTS
+
+    def _match(self, method: str, path: str) -> RouteMatch | None:
         methods = self.exact.get(path)
         params: dict[str, str] = {}
         if methods is None:

@@ -154,6 +154,19 @@ _RESPONSE = {
                 "filtered": {"type": "string"},
             },
         },
+        "required": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["pointer", "source"],
+                "properties": {
+                    "pointer": _POINTER,
+                    "when": _STR,
+                    "source": {"$ref": "#/$defs/source"},
+                },
+            },
+        },
         "blocked": {
             "type": "array",
             "items": {
@@ -422,6 +435,32 @@ KINDS: dict[str, dict[str, Any]] = {
                         "assumed": {"type": "boolean"},
                         "content_type": _STR,
                         "schema": {"type": "object"},
+                        "fields": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "label": _POINTER,
+                                "code": _POINTER,
+                                "param": _POINTER,
+                                "reasons": _POINTER,
+                                "canonical": {"enum": ["google-rpc"]},
+                            },
+                        },
+                        "mistakes": {
+                            "type": "object",
+                            "propertyNames": {"enum": ["invalid-argument", "unknown-model"]},
+                            "additionalProperties": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["status", "source"],
+                                "properties": {
+                                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                                    "label": _STR,
+                                    "param": {"type": "boolean"},
+                                    "source": {"$ref": "#/$defs/source"},
+                                },
+                            },
+                        },
                     },
                 },
             },
@@ -478,6 +517,7 @@ KINDS: dict[str, dict[str, Any]] = {
             "title": _STR,
             "base_url": {"type": "string", "pattern": "^https?://"},
             "error_envelope": _STR,
+            "error_basis": {"enum": ["documented", "upstream", "assumed"]},
             "auth": {
                 "type": "object",
                 "additionalProperties": False,

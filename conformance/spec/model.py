@@ -189,6 +189,18 @@ class BlockedRule:
 
 
 @dataclass(frozen=True)
+class RequiredField:
+    """A field real upstream answers always carry, with the evidence: `pointer` ("*" for array
+    items) names it; `when` limits it to items that hold that sibling (an image, not a filtered
+    item)."""
+
+    pointer: str
+    source: Source
+    declared_at: Location
+    when: str | None = None
+
+
+@dataclass(frozen=True)
 class ResponseSpec:
     content_type: str
     schema: Mapping[str, Any]
@@ -196,6 +208,7 @@ class ResponseSpec:
     images: ImageLocator | None
     blocked: tuple[BlockedRule, ...]
     declared_at: Location
+    required: tuple[RequiredField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,6 +324,33 @@ class AuthSpec:
 
 
 @dataclass(frozen=True)
+class ExpectedError:
+    """What an envelope answers to one class of mistake (`invalid-argument`, `unknown-model`):
+    the HTTP status, the status/type/code word at the envelope's `label`, and whether `param`
+    names the offending field."""
+
+    mistake: str
+    status: int
+    label: str | None
+    param: bool
+    source: Source
+    declared_at: Location
+
+
+@dataclass(frozen=True)
+class EnvelopeFields:
+    """Where an envelope keeps what the checks compare (JSON pointers, `*` for array items):
+    the status/type/code word, the numeric code that must equal the HTTP status, the offending
+    field, the `details[].reason` values; `canonical` names the table the word must follow."""
+
+    label: str | None = None
+    code: str | None = None
+    param: str | None = None
+    reasons: str | None = None
+    canonical: str | None = None
+
+
+@dataclass(frozen=True)
 class Envelope:
     id: str
     title: str
@@ -319,6 +359,8 @@ class Envelope:
     source: Source
     assumed: bool
     declared_at: Location
+    fields: EnvelopeFields = field(default_factory=EnvelopeFields)
+    mistakes: Mapping[str, ExpectedError] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -389,6 +431,9 @@ class Provider:
     conflicts: tuple[Conflict, ...]
     declared_at: Location
     file: str
+    #: Where the provider's expected errors come from: its own documentation, the upstream
+    #: behaviour it relays (its pages are silent), or an assumption.
+    error_basis: Literal["documented", "upstream", "assumed"] = "documented"
 
     def model(self, model_id: str) -> Model | None:
         return next((m for m in self.models if m.id == model_id), None)

@@ -85,6 +85,7 @@ class _Resolver(ModelResolver):
             conflicts=self.conflicts(doc, "/conflicts", data.get("conflicts")),
             declared_at=doc.location(""),
             file=doc.path,
+            error_basis=data.get("error_basis", "documented"),
         )
 
     def auth(self, doc: SourceDocument, raw: dict[str, Any]) -> m.AuthSpec:

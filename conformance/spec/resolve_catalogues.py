@@ -135,6 +135,24 @@ class CatalogueResolver:
                     source=self.required_source(doc, pointer_join(at, "source"), raw["source"]),
                     assumed=bool(raw.get("assumed", False)),
                     declared_at=doc.key_location(at),
+                    fields=m.EnvelopeFields(**raw.get("fields", {})),
+                    mistakes={
+                        name: m.ExpectedError(
+                            mistake=name,
+                            status=entry["status"],
+                            label=entry.get("label"),
+                            param=bool(entry.get("param", False)),
+                            source=self.required_source(
+                                doc,
+                                pointer_join(pointer_join(at, "mistakes"), name) + "/source",
+                                entry["source"],
+                            ),
+                            declared_at=doc.key_location(
+                                pointer_join(pointer_join(at, "mistakes"), name)
+                            ),
+                        )
+                        for name, entry in raw.get("mistakes", {}).items()
+                    },
                 )
         for doc in self.files.of("family"):
             fam_id = doc.data["id"]

@@ -198,6 +198,15 @@ class OperationResolver(CatalogueResolver):
                 for b in raw.get("blocked", [])
             ),
             declared_at=doc.location(at),
+            required=tuple(
+                m.RequiredField(
+                    r["pointer"],
+                    self.required_source(doc, f"{at}/required/{i}/source", r["source"]),
+                    doc.location(f"{at}/required/{i}"),
+                    r.get("when"),
+                )
+                for i, r in enumerate(raw.get("required", []))
+            ),
         )
 
     def provider_response(

@@ -132,3 +132,15 @@ def test_job_not_terminal_fails(spec: Spec) -> None:
     )
     job = [f for f in run_checks(case, ex) if f.check == "job-lifecycle"]
     assert any(f.outcome == "fail" and f.rule == "terminal" for f in job)
+
+
+@pytest.mark.parametrize(("code", "outcome"), [(400, "pass"), (401, "fail"), (403, "fail")])
+def test_an_advisory_case_refused_for_its_key_is_not_a_pass(
+    spec: Spec, code: int, outcome: str
+) -> None:
+    case = _case(spec, "advisory/parameters.imageSize=2K", model="imagen-4.0-fast-generate-001")
+    assert case.expect.is_advisory("status")
+    body = {"error": {"code": code, "message": "no", "status": "INVALID_ARGUMENT"}}
+    (status,) = [f for f in run_checks(case, _ex(case, code, body)) if f.check == "status"]
+    assert status.outcome == outcome
+    assert status.advisory is (outcome == "pass")

@@ -52,6 +52,8 @@ def test_options_from_arguments() -> None:
             "google",
             "--job-steps",
             "5",
+            "--journal",
+            "7",
         ),
         {},
     )
@@ -61,6 +63,7 @@ def test_options_from_arguments() -> None:
         payload="realistic",
         providers=("google",),
         job_steps=5,
+        journal=7,
     )
     with pytest.raises(UsageError, match="unknown fault"):
         options_from(args("--fault", "nope"), {})
@@ -87,7 +90,7 @@ def test_relay_options_validate() -> None:
     with pytest.raises(ValueError):
         RelayOptions(job_steps=-1)
     assert RelayOptions().keys == ("test-key",)
-    assert len(FAULTS) == len(set(FAULTS)) == 12
+    assert len(FAULTS) == len(set(FAULTS)) == 24
 
 
 def test_pixel_sizes(spec: Spec) -> None:

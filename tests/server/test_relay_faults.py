@@ -7,11 +7,12 @@ problems it finds. Each fault must cause at least one of its own problems and no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from relay_testkit import auth, generate, lookup
+from relay_testkit import KEY, auth, generate, lookup
 from starlette.testclient import TestClient
 
 from conformance.images import decode_base64_strict, inspect_image, sniff_mime
@@ -27,13 +28,34 @@ EXPECTED: dict[str, set[str]] = {
     "ignore-image-size": {"size"},
     "mime-mismatch": {"mime"},
     "truncate-image": {"truncated"},
-    "no-auth": {"auth"},
+    "no-auth": {"auth", "poll-auth"},
     "accept-invalid": {"invalid-accepted"},
     "server-error": {"5xx"},
     "error-envelope": {"envelope"},
     "wrong-default": {"size", "count", "format", "encoding"},
     "stuck-job": {"job"},
+    "invalid-as-not-found": {"wrong-error"},
+    "inconsistent-envelope": {"consistency"},
+    "drop-error-details": {"details"},
+    "leak-traceback": {"leak"},
+    "echo-key": {"leak"},
+    "strip-metadata": {"metadata"},
+    "inflate-usage": {"usage"},
+    "ignore-modalities": {"modalities"},
+    "case-sensitive-enums": {"form-refused"},
+    "camel-case-only": {"form-refused"},
+    "open-polls": {"poll-auth"},
+    "keyed-image-urls": {"url-needs-key"},
 }
+
+#: The google.rpc words of the statuses the scenarios meet (googleapis google/rpc/code.proto).
+_GOOGLE_WORD = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED"}
+
+
+def _prompt_path(op: Operation) -> str:
+    """The prompt's dotted path ("prompt" at the top level, "instances.*.prompt" nested)."""
+    prompt = op.by_concept("prompt")
+    return "/".join(prompt.path) if prompt is not None else ""
 
 
 def _default(op: Operation, concept: str, fallback: Any) -> Any:
@@ -57,7 +79,35 @@ def _explicit(op: Operation, model: Model) -> dict[str, Any]:
         chosen["image_count"] = 2
     if op.by_concept("response_encoding"):
         chosen["response_encoding"] = False
+    if op.by_concept("response_modalities"):
+        chosen["response_modalities"] = ["IMAGE"]
     return chosen
+
+
+def _audit_metadata(model: Model, body: Any, concepts: dict[str, Any], images: int) -> set[str]:
+    """What Google's answers always carry, the usage they bill and the modalities asked for."""
+    problems: set[str] = set()
+    for item in body.get("predictions", []):
+        if "bytesBase64Encoded" in item and "mimeType" not in item:
+            problems.add("metadata")
+    for candidate in body.get("candidates", []):
+        if "finishReason" not in candidate:
+            problems.add("metadata")
+        parts = candidate.get("content", {}).get("parts", [])
+        asked = concepts.get("response_modalities")
+        if asked == ["IMAGE"] and any("text" in part for part in parts):
+            problems.add("modalities")
+    if "candidates" in body:
+        usage = body.get("usageMetadata")
+        if usage is None:
+            return problems | {"metadata"}
+        tier = concepts.get("image_size", "1K")
+        per_image = model.tokens_per_image.get(tier)
+        for detail in usage.get("candidatesTokensDetails", []):
+            image = detail.get("modality") == "IMAGE" and per_image is not None
+            if image and detail.get("tokenCount", 0) > (per_image or 0) * images:  # overbilled
+                problems.add("usage")
+    return problems
 
 
 def _audit_generation(
@@ -73,12 +123,14 @@ def _audit_generation(
         return {"5xx"}
     if outcome.status != final_op.success_status:
         return {"status"}
+    if outcome.unfetched:
+        problems.add("url-needs-key")
     if validator_for(provider, model, final_op, "response").violations(outcome.body):
         problems.add("shape")
     if op.job is not None and outcome.states[-1] not in op.job.terminal:
         return problems | {"job" if "status" in outcome.body else "shape"}
     count = concepts.get("image_count", _default(op, "image_count", model.default_image_count))
-    if len(outcome.images) != count:
+    if len(outcome.images) + len(outcome.unfetched) != count:
         problems.add("count")
     ratio = concepts.get("aspect_ratio", _default(op, "aspect_ratio", "1:1"))
     tier = concepts.get("image_size", _default(op, "image_size", "1K"))
@@ -96,6 +148,7 @@ def _audit_generation(
             problems.add("mime")
         if entry is not None and info.size != (entry.size.width, entry.size.height):
             problems.add("size")
+    problems |= _audit_metadata(model, outcome.body, concepts, len(outcome.images))
     encoding = op.by_concept("response_encoding")
     if encoding is not None and "data" in outcome.body:
         wants_url = concepts.get("response_encoding", encoding.default)
@@ -111,20 +164,76 @@ def _audit_error(
     answer: Any,
     statuses: tuple[int, ...],
     problem: str,
+    *,
+    sent_key: str | None = None,
+    reason: str | None = None,
+    param: str | None = None,
 ) -> set[str]:
-    if answer.status_code >= 500:
+    status = answer.status_code
+    if status >= 500:
         return {"5xx"}
     problems = set()
-    if answer.status_code not in statuses:
-        problems.add(problem)
-    if answer.status_code >= 400:
+    if status not in statuses:
+        problems.add("wrong-error" if status >= 400 else problem)
+    if status >= 400:
+        text = answer.text
+        if "Traceback" in text or 'File "/' in text or (sent_key and sent_key in text):
+            problems.add("leak")
         try:
             body = answer.json()
         except ValueError:
             return problems | {"envelope"}
         if validator_for(provider, model, op, "error").violations(body):
             problems.add("envelope")
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        code, word = error.get("code"), error.get("status")
+        if isinstance(code, int) and (code != status or word != _GOOGLE_WORD.get(status, word)):
+            problems.add("consistency")
+        reasons = [d.get("reason") for d in error.get("details", []) if isinstance(d, dict)]
+        if reason is not None and reason not in reasons:
+            problems.add("details")
+        if param is not None and status == 400 and error.get("param", param) != param:
+            problems.add("details")
     return problems
+
+
+def _snake(node: Any) -> Any:
+    """Every camelCase key in snake_case, as proto-JSON allows (independent of the spec's
+    aliases)."""
+    if isinstance(node, list):
+        return [_snake(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in node.items()}
+
+
+def _audit_forms(client: TestClient, provider: Provider, model: Model, op: Operation) -> set[str]:
+    """Other letter case for case-insensitive enums; snake_case keys on proto-JSON routes."""
+    bodies = []
+    for param in op.body_parameters:
+        if param.case_insensitive and param.enum and param.enforcement == "enforced":
+            value = next((v for v in param.enum if isinstance(v, str) and v != v.upper()), None)
+            if value is not None and param.concept:
+                bodies.append(sample_body(op, model, concepts={param.concept: value.upper()}))
+    if any(p.aliases for p in op.body_parameters) and op.by_concept("aspect_ratio"):
+        bodies.append(_snake(sample_body(op, model, concepts={"aspect_ratio": "16:9"})))
+    problems: set[str] = set()
+    for body in bodies:
+        answer = client.request(op.method, f"/{provider.id}{op.path}", json=body, **auth(provider))
+        if answer.status_code >= 400:
+            problems.add("form-refused")
+    return problems
+
+
+def _audit_poll_auth(
+    client: TestClient, provider: Provider, model: Model, op: Operation
+) -> set[str]:
+    poll = model.operation(op.job.poll_operation) if op.job else None
+    if poll is None:
+        return set()
+    path = re.sub(r"\{[^}]+\}", "no-such-job", poll.path)
+    answer = client.get(f"/{provider.id}{path}")
+    return set() if answer.status_code in provider.auth.missing.status else {"poll-auth"}
 
 
 def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
@@ -138,12 +247,23 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
                 found[f"{label}/explicit"] = _audit_generation(
                     client, provider, model, op, _explicit(op, model)
                 )
+                found[f"{label}/forms"] = _audit_forms(client, provider, model, op)
+                found[f"{label}/poll-auth"] = _audit_poll_auth(client, provider, model, op)
                 bad = sample_body(op, model, prompt="")
                 answer = client.request(
                     op.method, f"/{provider.id}{op.path}", json=bad, **auth(provider)
                 )
                 found[f"{label}/invalid"] = _audit_error(
-                    provider, model, op, answer, (400,), "invalid-accepted"
+                    provider,
+                    model,
+                    op,
+                    answer,
+                    (400,),
+                    "invalid-accepted",
+                    sent_key=KEY,
+                    param="prompt"
+                    if op.by_concept("prompt") and "/" not in _prompt_path(op)
+                    else None,
                 )
         model = provider.models[0]
         op = model.entry_operations[0]
@@ -155,7 +275,14 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
         )
         answer = client.request(op.method, url, json=body, **auth(provider, key="wrong"))
         found[f"{provider.id}/wrong-key"] = _audit_error(
-            provider, model, op, answer, provider.auth.wrong.status, "auth"
+            provider,
+            model,
+            op,
+            answer,
+            provider.auth.wrong.status,
+            "auth",
+            sent_key="wrong",
+            reason=provider.auth.wrong.reason,
         )
     return found
 
@@ -167,7 +294,7 @@ def test_a_clean_relay_has_no_problem(relay: Callable[..., TestClient], spec: Sp
 
 def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(FAULTS) == 12
+    assert len(FAULTS) == 24
 
 
 @pytest.mark.parametrize("fault", FAULTS)

@@ -34,9 +34,8 @@ def predictions(
     ctx: AnswerContext, gen: Generation, images: Sequence[RenderedImage], body: JsonBody
 ) -> dict[str, Any]:
     """Imagen :predict: `{"predictions": [{"bytesBase64Encoded", "mimeType"}]}`."""
-    return {
-        "predictions": items_of(images, body, data_key="bytesBase64Encoded", mime_key="mimeType")
-    }
+    mime_key = None if ctx.has(f.STRIP_METADATA) else "mimeType"
+    return {"predictions": items_of(images, body, data_key="bytesBase64Encoded", mime_key=mime_key)}
 
 
 def gemini_usage(
@@ -45,6 +44,8 @@ def gemini_usage(
     """usageMetadata with the spec's tokens per image for the tier, per modality."""
     prompt_tokens = token_estimate(gen.prompt)
     image_tokens = usage_tokens_per_image(ctx.model, gen.tier) * images
+    if ctx.has(f.INFLATE_USAGE):
+        image_tokens *= 2
     text_tokens = token_estimate(text) if text else 0
     details = []
     if text_tokens:
@@ -74,14 +75,15 @@ def candidates(
     parts: list[dict[str, Any]] = [{"text": text}] if text else []
     for item in items_of(images, body, data_key="data", mime_key="mimeType"):
         parts.append({"inlineData": item})
-    return {
-        "candidates": [
-            {"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}
-        ],
-        "usageMetadata": gemini_usage(ctx, gen, len(images), text),
-        "modelVersion": ctx.model.id,
-        "responseId": response_id(),
-    }
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": parts}}
+    document: dict[str, Any] = {"candidates": [candidate]}
+    if not ctx.has(f.STRIP_METADATA):  # a relay re-serialising only the parts it knows
+        candidate["finishReason"] = "STOP"
+        document["usageMetadata"] = gemini_usage(ctx, gen, len(images), text)
+    candidate["index"] = 0
+    document["modelVersion"] = ctx.model.id
+    document["responseId"] = response_id()
+    return document
 
 
 def data(

@@ -1,0 +1,191 @@
+"""Loopback relays for sandwich tests: Routescope's API in front of the reference relay as Google.
+
+`relay_app(upstream)` is a small real relay: it authenticates Routescope's Bearer key, translates
+Routescope's documented `parameters.imageSize` to Google's `sampleImageSize`, and forwards to
+`<upstream>/google<path>` with its own `x-goog-api-key`. Served under `/faithful/...` as is, and
+under `/<breakage>/...` broken in exactly one way a relay can (`BREAKAGES` says which forwarding
+check must catch it), so one server holds every variant.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+CLIENT_KEY = "client-key-routescope"
+UPSTREAM_KEY = "upstream-key-google"
+
+#: breakage -> the one forwarding check that must fail.
+BREAKAGES = {
+    "size-passthrough": "forward-params",
+    "drop-count": "forward-params",
+    "add-person": "forward-added",
+    "wrong-model": "forward-route",
+    "client-key": "forward-key",
+    "bearer-upstream": "forward-key",
+    "fabricate": "forward-reached",
+    "strip-signature": "forward-signature",
+    "block-to-500": "forward-blocked",
+    "error-to-500": "forward-error",
+}
+
+
+def _error(status: int, label: str, message: str) -> Response:
+    body = {"error": {"code": status, "message": message, "status": label}}
+    return JSONResponse(body, status_code=status)
+
+
+def _request_body(body: Any, breakage: str | None) -> Any:
+    params = body.get("parameters") if isinstance(body, dict) else None
+    if isinstance(params, dict):
+        if "imageSize" in params and breakage != "size-passthrough":
+            params["sampleImageSize"] = params.pop("imageSize")
+        if breakage == "drop-count":
+            params.pop("sampleCount", None)
+        if breakage == "add-person" and "personGeneration" not in params:
+            params["personGeneration"] = "allow_all"
+    return body
+
+
+def _blocked(answer: Any) -> bool:
+    if not isinstance(answer, dict):
+        return False
+    if (answer.get("promptFeedback") or {}).get("blockReason"):
+        return True
+    candidates = answer.get("candidates") or []
+    if any(isinstance(c, dict) and c.get("finishReason") == "NO_IMAGE" for c in candidates):
+        return True
+    predictions = answer.get("predictions") or []
+    return any(isinstance(p, dict) and "raiFilteredReason" in p for p in predictions)
+
+
+def _strip_signatures(answer: Any) -> Any:
+    for candidate in answer.get("candidates") or []:
+        for part in (candidate.get("content") or {}).get("parts") or []:
+            part.pop("thoughtSignature", None)
+    return answer
+
+
+def relay_app(upstream: str) -> Starlette:
+    client = httpx.AsyncClient(base_url=f"{upstream}/google", timeout=30)
+
+    async def forward(request: Request) -> Response:
+        variant = request.path_params["variant"]
+        breakage = variant if variant in BREAKAGES else None
+        if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
+            return _error(401, "UNAUTHENTICATED", "invalid API key")
+        path = "/" + request.path_params["rest"]
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+        if breakage == "fabricate" and path.endswith(":predict"):
+            return JSONResponse({"predictions": []})
+        body = _request_body(body, breakage)
+        if breakage == "wrong-model" and path.endswith(":generateContent"):
+            path = "/v1beta/models/gemini-2.5-flash-image:generateContent"
+        headers = {"x-goog-api-key": UPSTREAM_KEY}
+        if breakage == "bearer-upstream":
+            headers = {"authorization": f"Bearer {UPSTREAM_KEY}"}
+        if breakage == "client-key":
+            headers["x-client-authorization"] = request.headers["authorization"]
+        answer = await client.post(path, json=body, headers=headers)
+        try:
+            document = answer.json()
+        except ValueError:
+            document = None
+        if breakage == "block-to-500" and _blocked(document):
+            return _error(500, "INTERNAL", "upstream said nothing useful")
+        if breakage == "error-to-500" and answer.status_code >= 400:
+            return Response("upstream failed", status_code=500, media_type="text/plain")
+        if breakage == "strip-signature" and answer.status_code == 200:
+            document = _strip_signatures(document)
+        return JSONResponse(document, status_code=answer.status_code)
+
+    return Starlette(routes=[Route("/{variant}/{rest:path}", forward, methods=["POST"])])
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """`app` on uvicorn on a free loopback port, in a daemon thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+#: AI/ML API's OpenAI-style names -> Imagen's (the translation a protocol-converting relay does).
+TRANSLATED = {
+    "num_images": "sampleCount",
+    "aspect_ratio": "aspectRatio",
+    "person_generation": "personGeneration",
+    "safety_setting": "safetySetting",
+}
+
+
+def translating_app(upstream: str) -> Starlette:
+    """AI/ML API's `/v1/images/generations` in front of Imagen `:predict` (`/<variant>/...`).
+
+    `faithful` sends every parameter under Imagen's name, and `sampleCount` even when the client
+    left `num_images` out (AI/ML API documents 1; Imagen's default is 4); `omit-count` forwards
+    only what the client sent, as LiteLLM does.
+    """
+    client = httpx.AsyncClient(base_url=f"{upstream}/google", timeout=30)
+
+    async def generate(request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
+            return JSONResponse({"error": {"message": "invalid API key"}}, status_code=401)
+        variant = request.path_params["variant"]
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"error": {"message": "invalid JSON"}}, status_code=400)
+        model = str(body.get("model", "")).removeprefix("google/")
+        parameters = {TRANSLATED[k]: v for k, v in body.items() if k in TRANSLATED}
+        if variant != "omit-count":
+            parameters.setdefault("sampleCount", 1)
+        upstream_body = {"instances": [{"prompt": body.get("prompt")}], "parameters": parameters}
+        answer = await client.post(
+            f"/v1beta/models/{model}:predict",
+            json=upstream_body,
+            headers={"x-goog-api-key": UPSTREAM_KEY},
+        )
+        document = answer.json()
+        if answer.status_code >= 400:
+            error = document.get("error", {})
+            message = {"message": error.get("message", ""), "type": "invalid_request_error"}
+            return JSONResponse({"error": message}, status_code=answer.status_code)
+        data = [
+            {"b64_json": p["bytesBase64Encoded"]}
+            for p in document.get("predictions", [])
+            if "bytesBase64Encoded" in p
+        ]
+        return JSONResponse({"data": data}, status_code=200)
+
+    route = Route("/{variant}/v1/images/generations", generate, methods=["POST"])
+    return Starlette(routes=[route])
