@@ -25,6 +25,16 @@ class Response:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     elapsed: float = 0.0
+    #: Set once a finished case's body was slimmed or cut (`runner.retain`): the original's
+    #: length and SHA-256, and how `body` stands in for it ("slimmed" or "truncated").
+    original_size: int | None = None
+    original_sha256: str | None = None
+    retained: str = ""
+
+    @property
+    def size(self) -> int:
+        """The length of the body as it was received."""
+        return len(self.body) if self.original_size is None else self.original_size
 
     def header(self, name: str) -> str | None:
         lower = name.lower()
@@ -183,7 +193,9 @@ class Exchange:
                 "headers": [list(h) for h in self.response.headers],
                 "elapsed": round(self.response.elapsed, 4),
                 "body_b64": base64.b64encode(self.response.body).decode() if bodies else None,
-                "body_size": len(self.response.body),
+                "body_size": self.response.size,
+                "body_sha256": self.response.original_sha256,
+                "body_retained": self.response.retained or "whole",
             }
         return {
             "request": self.request.as_dict(),

@@ -161,9 +161,23 @@ class Manifest:
     @classmethod
     def load(cls, path: Path) -> Manifest:
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise CassetteError(
+                f"{path}:{exc.lineno}:{exc.colno}: not a readable cassette manifest ({exc.msg})"
+            ) from None
+        except (OSError, ValueError) as exc:
             raise CassetteError(f"{path}: not a readable cassette manifest ({exc})") from None
+        if not isinstance(data, dict):
+            raise CassetteError(
+                f"{path}: a cassette manifest is a JSON object, not {type(data).__name__}"
+            )
+        try:
+            return cls.from_dict(data)
+        except CassetteError as exc:
+            raise CassetteError(f"{path}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CassetteError(f"{path}: not a readable cassette manifest ({exc!r})") from None
 
 
 def _case_dict(case: RecordedCase) -> dict[str, Any]:

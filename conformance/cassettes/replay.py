@@ -157,6 +157,7 @@ class Replaying(CassetteSession):
         self.skipped: dict[str, str] = {}
         self._errors: dict[str, deque[RecordedError]] = defaultdict(deque)
         self._recorded_docs: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self._cassettes: dict[tuple[str, str], bool] = {}
         stale = []
         for case in plan.cases:
             manifest = manifests.get(case.provider.id)
@@ -167,6 +168,9 @@ class Replaying(CassetteSession):
                 stale.append(self._explain(case, manifest, "new case"))
             elif recorded.fingerprint != case_fingerprint(case):
                 stale.append(self._explain(case, manifest, "request changed"))
+            elif recorded.skipped is None and not self._has_cassette(case):
+                path = store.cassette_path(case.provider.id, case.model.id)
+                stale.append(Stale(case, f"its cassette {path} is missing"))
             elif recorded.skipped is not None:
                 self.skipped[case.id] = recorded.skipped
             else:
@@ -176,6 +180,9 @@ class Replaying(CassetteSession):
         #: Providers the spec has and the recording has not (only noted: a recording of one
         #: provider is a whole recording).
         self.missing_providers = sorted({p.id for p in spec.providers} - set(store.providers()))
+        #: Providers whose cassettes are there but whose manifest is not: a failure of the
+        #: replay (their cases cannot be planned), never silently dropped.
+        self.orphaned = [p for p in store.orphans() if p not in manifests]
         planned = {c.id for c in plan.cases}
         self.obsolete = sorted(
             cid
@@ -185,6 +192,12 @@ class Replaying(CassetteSession):
             and cid not in planned
             and self._in_selection(plan, provider, recorded.model)
         )
+
+    def _has_cassette(self, case: Case) -> bool:
+        key = (case.provider.id, case.model.id)
+        if key not in self._cassettes:
+            self._cassettes[key] = self.store.cassette_path(*key).is_file()
+        return self._cassettes[key]
 
     @staticmethod
     def _in_selection(plan: Plan, provider: str, model: str) -> bool:

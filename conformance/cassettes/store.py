@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from vcr.persisters.filesystem import CassetteNotFoundError
-from vcr.serialize import deserialize, serialize
+from vcr.serialize import serialize
 
 from conformance.cassettes.manifest import MANIFEST, CassetteError, Manifest, cassette_name
 from conformance.cassettes.matching import CASE_HEADER
 from conformance.cassettes.scrub import Secrets
+from conformance.cassettes.validate import parse_cassette
 
 Interactions = tuple[list[Any], list[Any]]
 
@@ -76,10 +77,20 @@ class Store:
         if not path.is_file():
             return [], []
         try:
-            loaded = deserialize(path.read_text(encoding="utf-8"), serializer)
-        except (OSError, ValueError) as exc:
-            raise CassetteError(f"{path}: not a readable vcrpy cassette ({exc})") from None
-        return list(loaded[0]), list(loaded[1])
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CassetteError(f"{path}: cannot read the cassette ({exc})") from None
+        return parse_cassette(text, path, serializer)
+
+    def orphans(self) -> list[str]:
+        """Providers with cassettes but no manifest (deleted?): nothing of them can replay."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            d.name
+            for d in self.root.iterdir()
+            if d.is_dir() and not (d / MANIFEST).is_file() and any(d.glob("*.yaml"))
+        )
 
 
 def case_of(request: Any) -> str:

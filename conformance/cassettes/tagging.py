@@ -82,6 +82,7 @@ class Tagged:
         self.inner = inner
         self.base_url = inner.base_url
         self.key_env = inner.key_env
+        self.redactor = getattr(inner, "redactor", None)  # the engine redacts exception texts
         self._observer = observer
 
     async def send(self, request: Request) -> Exchange:

@@ -52,6 +52,15 @@ def job_lifecycle(case: Case, exchange: Exchange) -> Iterator[Finding]:
         spec_location=where,
     )
     terminal = bool(states) and states[-1] in job.terminal
+    stopped = _stopped(exchange)
+    if stopped is not None and not terminal:
+        yield failed(
+            f"job {ids[0][1]} {stopped}",
+            pointer=job.id_pointer,
+            rule="terminal",
+            spec_location=where,
+        )
+        return
     if not terminal or exchange.job_terminal is False:
         last = states[-1] if states else "(no poll answered)"
         yield failed(
@@ -71,3 +80,17 @@ def job_lifecycle(case: Case, exchange: Exchange) -> Iterator[Finding]:
         )
     else:
         yield failed(f"job ended {states[-1]}", rule="terminal", spec_location=where)
+
+
+def _stopped(exchange: Exchange) -> str | None:
+    """Why polling ended before a terminal state, when the last poll says so."""
+    if not exchange.polls:
+        return None
+    last, n = exchange.polls[-1], len(exchange.polls)
+    if last.response is None:
+        return f"could not be polled: poll {n} got no answer ({last.error or 'transport failure'})"
+    if last.response.status == 404:
+        return f"never found: poll {n} answered 404 for the id the submit answer gave"
+    if last.response.status >= 400:
+        return f"could not be polled: poll {n} answered {last.response.status}"
+    return None

@@ -162,22 +162,25 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
     if args.dry_run:
         print_plan(console, the_plan, verbose=args.verbose)
         print_stale(console, replaying, store.root)
-        return EXIT_FINDINGS if replaying.stale else EXIT_OK
-    with progress_bar(console, len(the_plan.cases)) as advance:
-        result = run_sync(
-            replay_run(
-                replaying,
-                concurrency=args.concurrency,
-                block_network=args.block_network,
-                progress=advance,
-                thumbnails=wants_thumbnails(args),
+        return EXIT_FINDINGS if replaying.stale or replaying.orphaned else EXIT_OK
+    try:
+        with progress_bar(console, len(the_plan.cases)) as advance:
+            result = run_sync(
+                replay_run(
+                    replaying,
+                    concurrency=args.concurrency,
+                    block_network=args.block_network,
+                    progress=advance,
+                    thumbnails=wants_thumbnails(args),
+                )
             )
-        )
+    except CassetteError as exc:  # a damaged cassette file, met when vcrpy loads it
+        raise UsageError(str(exc)) from None
     print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
     print_stale(console, replaying, store.root)
     write_reports(args, result, replaying.base_urls())
     green = result.gate(tolerate_errors=args.tolerate_errors)
-    return EXIT_OK if green and not replaying.stale else EXIT_FINDINGS
+    return EXIT_OK if green and not replaying.stale and not replaying.orphaned else EXIT_FINDINGS
 
 
 def run(args: argparse.Namespace) -> int:

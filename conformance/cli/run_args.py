@@ -6,9 +6,29 @@ Kept apart from the command's logic so that the option list reads as one page.
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from conformance.checks import REGISTRY
+from conformance.transport.reading import DEFAULT_MAX_BODY
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def byte_size(text: str) -> int:
+    """`--max-body`'s value: bytes, or a number with K, M or G (binary units)."""
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = value[-1:] if value[-1:] in _UNITS and value[-1:] else ""
+    try:
+        number = float(value[: len(value) - len(unit)])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 1048576, 64M)") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 1048576, 64M)")
+    size = int(number * _UNITS[unit])
+    if not 0 < size < 2**62:
+        raise argparse.ArgumentTypeError(f"size must be positive: {text!r}")
+    return size
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -98,7 +118,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=float,
         default=180.0,
         metavar="S",
-        help="per-request timeout in seconds (default 180: 4K images are slow)",
+        help="bound on each attempt, connect to last byte, in seconds (default 180: 4K "
+        "images are slow)",
+    )
+    send.add_argument(
+        "--max-body",
+        type=byte_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="SIZE",
+        help="largest answer body read, after decompression, e.g. 64M (default 256M: four "
+        "4K images as base64); a longer one is that case's error",
     )
     send.add_argument(
         "--job-timeout",

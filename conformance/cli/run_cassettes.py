@@ -211,6 +211,15 @@ def print_stale(console: Console, replaying: Replaying, root: Path) -> None:
             highlight=False,
             soft_wrap=True,
         )
+    for provider in replaying.orphaned:
+        console.print(
+            f"\ncassettes: {root}/{provider} has cassettes but no manifest: nothing of "
+            f"{provider} can replay; re-record with:\n  conformance run --record {root} "
+            f"--provider {provider}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if replaying.obsolete:
         console.print(
             f"\ncassettes: {len(replaying.obsolete)} recorded case(s) are no longer planned "

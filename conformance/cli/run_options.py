@@ -87,6 +87,7 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
         faults=frozenset(args.fault),
         latency=latency,
         timeout=args.timeout,
+        max_body=args.max_body,
         retries=args.retries,
         rate=args.rate,
         concurrency=args.concurrency,

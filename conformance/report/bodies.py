@@ -43,18 +43,23 @@ def slim_body(response: Response, images: Mapping[str, int]) -> dict[str, Any]:
     raw = response.body
     if not raw:
         return {"kind": "empty", "bytes": 0, "body": None}
-    ok, value = response.parsed
+    size = response.size  # the body as received (`runner.retain` may have cut it since)
+    try:
+        ok, value = response.parsed
+        slimmed = _slim(value, "", images) if ok else None
+    except RecursionError:  # JSON nested too deep to walk: shown as text
+        ok, slimmed = False, None
     if ok:
-        return {"kind": "json", "bytes": len(raw), "body": _slim(value, "", images)}
+        return {"kind": "json", "bytes": size, "body": slimmed}
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         marker = f"<image #{images['']}>" if "" in images else None
-        return {"kind": "binary", "bytes": len(raw), "body": marker}
+        return {"kind": "binary", "bytes": size, "body": marker}
     cut = text[:MAX_TEXT] + (
         f"… [{len(text) - MAX_TEXT} more characters]" if len(text) > MAX_TEXT else ""
     )
-    return {"kind": "text", "bytes": len(raw), "body": cut}
+    return {"kind": "text", "bytes": size, "body": cut}
 
 
 def pretty(body: dict[str, Any]) -> str:

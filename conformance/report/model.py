@@ -84,7 +84,7 @@ def _exchange(exchange: Exchange, images: tuple[ImageSummary, ...], job: bool) -
                 "url": f.url,
                 "status": f.response.status if f.response else None,
                 "error": f.error,
-                "bytes": len(f.response.body) if f.response else None,
+                "bytes": f.response.size if f.response else None,
                 "elapsed": round(f.elapsed, 4),
             }
             for f in exchange.fetches

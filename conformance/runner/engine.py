@@ -1,10 +1,13 @@
 """Orchestration: send the selected cases concurrently, judge each answer, collect results.
 
-Concurrency is an asyncio semaphore around each case (its request, job polls and image fetches),
-so `--concurrency N` bounds cases in flight. Checks run as soon as a case's exchange is complete,
-and a progress callback sees each result as it lands. Checks of large answers (multi-MB images:
+Concurrency is an asyncio semaphore around each case (its request, job polls, image fetches and
+checks), so `--concurrency N` bounds cases in flight and the whole answers held in memory.
+Checks run as soon as a case's exchange is complete, and a progress callback sees each result
+as it lands. Checks of large answers (multi-MB images:
 base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
 cases; small answers are judged inline, where a thread hand-off would cost more than the checks.
+Each case is isolated: anything its sending or checking raises becomes that case's `error`
+findings with the cause. Once judged, a case keeps only what reports need (`retain`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
 from conformance.runner.images import summarize_images
 from conformance.runner.results import CaseResult, RunResult
+from conformance.runner.retain import retain
 from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
+from conformance.transport.redaction import Redactor
 
 Progress = Callable[[CaseResult], None]
 #: Adds to a finished exchange what only another party saw (a sandwich run's upstream journal),
@@ -54,6 +59,18 @@ def skipped(case: Case, reason: str) -> CaseResult:
     )
 
 
+def isolated(
+    case: Case, stage: str, exc: BaseException, transport: Transport
+) -> tuple[Finding, ...]:
+    """The `error` findings of a case whose sending or checking raised: the cause, redacted."""
+    redactor = getattr(transport, "redactor", None)
+    cause = f"{type(exc).__name__}: {exc}"[:500]
+    if isinstance(redactor, Redactor):
+        cause = redactor.text(cause)
+    message = f"unexpected {cause} while {stage} this case"
+    return tuple(Finding(name, "error", message, case.id) for name in case.checks)
+
+
 async def execute(
     cases: list[Case],
     transports: Mapping[str, Transport],
@@ -67,15 +84,26 @@ async def execute(
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> CaseResult:
-        async with gate:
-            exchange = await perform(transports[case.provider.id], case, flow)
-        if attach is not None:
-            exchange = await attach(case, exchange)
-        if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-            findings, pictures = judge(case, exchange, thumbnails)
-        else:
-            findings, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
-        result = CaseResult(case, exchange, tuple(findings), pictures)
+        transport = transports[case.provider.id]
+        exchange: Exchange | None = None
+        pictures: tuple[ImageSummary, ...] = ()
+        stage = "sending"
+        try:
+            async with gate:  # held through the checks: whole answers in memory <= concurrency
+                exchange = await perform(transport, case, flow)
+                if attach is not None:
+                    exchange = await attach(case, exchange)
+                stage = "checking"
+                if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
+                    found, pictures = judge(case, exchange, thumbnails)
+                else:
+                    found, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
+                findings = tuple(found)
+                exchange = retain(exchange)
+        except Exception as exc:  # one bad answer never takes the run down: isolate the case
+            findings = isolated(case, stage, exc, transport)
+            exchange = retain(exchange) if exchange is not None else None
+        result = CaseResult(case, exchange, findings, pictures)
         if progress is not None:
             progress(result)
         return result

@@ -15,6 +15,7 @@ from conformance.transport.asgi import RELAY_ORIGIN, asgi_client, asgi_transport
 from conformance.transport.base import RateLimiter, Transport
 from conformance.transport.headers import sent_headers
 from conformance.transport.live import live_transport
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 RELAY_KEY = "test-key"
 
@@ -26,6 +27,7 @@ class TargetOptions:
     faults: frozenset[str] = field(default_factory=frozenset)
     latency: tuple[float, float] | None = None
     timeout: float = 180.0
+    max_body: int = DEFAULT_MAX_BODY
     retries: int = 3
     rate: float | None = None
     concurrency: int = 8
@@ -69,6 +71,7 @@ async def open_transports(
                 options.base_url,
                 env,
                 timeout=options.timeout,
+                max_body=options.max_body,
                 retries=options.retries,
                 rate=options.rate,
                 concurrency=options.concurrency,
@@ -98,6 +101,7 @@ async def open_transports(
                 key=RELAY_KEY,
                 key_env=env,
                 timeout=options.timeout,
+                max_body=options.max_body,
                 retries=options.retries,
                 limiter=limiter,
                 headers=static[pid],

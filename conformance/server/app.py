@@ -65,7 +65,7 @@ def _carries_key(request: Request, keys: tuple[str, ...]) -> bool:
     return any(s and s in keys for s in sent)
 
 
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 HEALTH_PATH = "/_relay/health"
 
 
@@ -103,9 +103,12 @@ class Relay:
 
     # -- the pipeline ---------------------------------------------------------------------------
 
-    async def handle(self, routes: ProviderRoutes, request: Request) -> Response:
+    async def handle(
+        self, routes: ProviderRoutes, request: Request, path: str | None = None
+    ) -> Response:
         provider = routes.provider
-        path = "/" + str(request.path_params.get("rest", ""))
+        if path is None:
+            path = "/" + str(request.path_params.get("rest", ""))
         try:
             response = await self._handle(routes, provider, path, request)
         except Exception:  # a relay bug must still answer in the envelope, and be logged
@@ -272,9 +275,18 @@ class Relay:
         return JSONResponse({"status": "ok"})
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
+        """Starlette's 404/405. A path under a provider (one its route pattern cannot match,
+        e.g. a job id holding `%0A`) goes through that provider's pipeline, so that auth and
+        its error envelope apply; the rest answers in the default envelope, `Allow` kept."""
+        first, _, rest = request.url.path.lstrip("/").partition("/")
+        routes = self.routes.get(first)
+        if routes is not None:
+            return await self.handle(routes, request, "/" + rest)
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         kind = ErrorKind.METHOD if status == 405 else ErrorKind.NOT_FOUND
-        return self.error(None, RelayError(status, kind, f"No route for {request.url.path}"))
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        message = f"No route for {request.url.path}"
+        return self.error(None, RelayError(status, kind, message, headers=headers))
 
 
 def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
@@ -301,7 +313,9 @@ def create_app(spec: Spec, options: RelayOptions | None = None) -> Starlette:
         ]
     # One route for every provider, the provider picked by a dict lookup: a route per provider
     # made Starlette try each in turn for every request (linear in providers; 960 at 64x).
-    routes.append(Route("/{provider}/{rest:path}", relay.dispatch, methods=_METHODS))
+    routes.append(
+        Route("/{provider}/{rest:path}", relay.dispatch, methods=_METHODS)
+    )  # others: `not_found`
     app = Starlette(routes=routes, exception_handlers={404: relay.not_found, 405: relay.not_found})
     app.state.relay = relay
     return app

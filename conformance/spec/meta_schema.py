@@ -628,6 +628,30 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Largest magnitude a spec number may have: every integer up to it is exact as a float, and
+#: the code does float arithmetic on prices, counts and limits (10**400 would overflow it).
+MAX_MAGNITUDE = 2**53
+
+
+def _bounded(node: Any) -> Any:
+    """`node` with every number or integer type bounded to +/-MAX_MAGNITUDE (tighter bounds
+    kept)."""
+    if isinstance(node, list):
+        return [_bounded(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _bounded(value) for key, value in node.items()}
+    types = out.get("type")
+    names = types if isinstance(types, list) else [types]
+    if "number" in names or "integer" in names:
+        out["minimum"] = max(out.get("minimum", -MAX_MAGNITUDE), -MAX_MAGNITUDE)
+        out["maximum"] = min(out.get("maximum", MAX_MAGNITUDE), MAX_MAGNITUDE)
+    return out
+
+
+KINDS = {kind: _bounded(schema) for kind, schema in KINDS.items()}
+
+
 def meta_schema() -> dict[str, Any]:
     """The whole meta-schema: `$defs` per kind, dispatched on the file's `kind`."""
     defs: dict[str, Any] = {"source": _SOURCE}

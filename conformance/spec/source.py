@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from conformance.spec.diagnostics import Diagnostic, Location
+from conformance.spec.limits import check_limits
 
 _BOOL_WORDS = {"true", "false"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
@@ -172,6 +173,9 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml_text(text: str, path: str) -> tuple[SourceDocument | None, list[Diagnostic]]:
     """Parse YAML text; never raises for bad input."""
+    limited = check_limits(text, path)
+    if limited:
+        return None, limited
     try:
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:

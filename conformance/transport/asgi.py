@@ -13,6 +13,7 @@ import httpx
 
 from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 RELAY_ORIGIN = "http://relay"
 
@@ -30,6 +31,7 @@ def asgi_transport(
     key: str,
     key_env: str,
     timeout: float = 180.0,
+    max_body: int = DEFAULT_MAX_BODY,
     retries: int = 3,
     limiter: RateLimiter | None = None,
     headers: Sequence[SentHeader] = (),
@@ -41,6 +43,7 @@ def asgi_transport(
         key=key,
         key_env=key_env,
         timeout=timeout,
+        max_body=max_body,
         retries=retries,
         limiter=limiter,
         owns_client=False,

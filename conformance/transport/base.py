@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
+from zlib import error as zlib_error
 
 import httpx
 
@@ -21,8 +23,16 @@ from conformance.exchange import Exchange, Response, Retry
 from conformance.plan.case import Request
 from conformance.spec.headers import SentHeader
 from conformance.transport.headers import headers_for
+from conformance.transport.reading import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY,
+    BodyTooLarge,
+    UnsupportedEncoding,
+    read_body,
+)
 from conformance.transport.redaction import Redactor, auth_parts
 
+QueryValue = str | int | float | bool | None
 RETRY_STATUSES = (429, 503)
 MAX_WAIT = 60.0
 
@@ -59,20 +69,38 @@ class RateLimiter:
 
 
 def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None when the
+    value is neither (the caller backs off as if there were no header)."""
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        return max(0.0, parsed.timestamp() - time.time())
+        if parsed.tzinfo is None:
+            return None
+        seconds = parsed.timestamp() - time.time()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(url)
+    return parsed.scheme, parsed.host, parsed.port
 
 
 class HttpxTransport:
-    """Transport over an httpx.AsyncClient (real network or an in-process ASGI app)."""
+    """Transport over an httpx.AsyncClient (real network or an in-process ASGI app).
+
+    Each attempt (connect to last byte) is bounded by `timeout` as a whole, its body by
+    `max_body` bytes after decompression. Redirects of API calls are never followed (the key
+    would travel to wherever `Location` points): the 3xx is the answer, noted as such. Image
+    fetches, which carry no key, follow redirects.
+    """
 
     def __init__(
         self,
@@ -88,6 +116,7 @@ class HttpxTransport:
         owns_client: bool = True,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         headers: Sequence[SentHeader] = (),
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
@@ -99,6 +128,7 @@ class HttpxTransport:
         self._limiter = limiter or RateLimiter(None)
         self._owns = owns_client
         self._sleep = sleep
+        self._max_body = max_body
         self.redactor = Redactor({key_env: key})
         #: Static headers (spec and --header) for every request to this provider's origin.
         self.headers = tuple(headers)
@@ -109,62 +139,104 @@ class HttpxTransport:
     def url_for(self, request: Request) -> str:
         return request.url or self.base_url + request.path
 
-    async def send(self, request: Request) -> Exchange:
-        headers, params = auth_parts(request, self._key)
-        url = self.url_for(request)
-        static = headers_for(url, self.base_url, self.headers)
-        merged = httpx.Headers(static)
-        for name, value in [*request.headers, *headers.items()]:
-            merged[name] = value  # the case's own headers and key slot win, case-insensitively
-        query: list[tuple[str, str | int | float | bool | None]] = [*request.query, *params.items()]
+    def _credentials(self, request: Request, url: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The auth headers and query: none for a URL outside the target's origin."""
+        if request.url and _origin(url) != _origin(self.base_url):
+            return {}, {}
+        return auth_parts(request, self._key)
+
+    async def _attempt(
+        self,
+        request: Request,
+        url: str,
+        query: list[tuple[str, QueryValue]],
+        headers: httpx.Headers,
+    ) -> Response:
         body = request.body_json()
-        content = body.encode() if body is not None else None
+        built = self.client.build_request(
+            request.method,
+            url,
+            params=query or None,
+            headers=headers,
+            content=body.encode() if body is not None else None,
+            timeout=self._timeout,
+        )
+        t0 = time.monotonic()
+        async with asyncio.timeout(self._timeout):
+            answer = await self.client.send(
+                built,
+                stream=True,
+                follow_redirects=request.auth.mode == "missing" and bool(request.url),
+            )
+            try:
+                content = await read_body(answer, self._max_body)
+            finally:
+                await answer.aclose()
+        return Response(
+            answer.status_code,
+            tuple((k, self.redactor.text(v)) for k, v in answer.headers.items()),
+            self.redactor.bytes(content),
+            time.monotonic() - t0,
+        )
+
+    async def send(self, request: Request) -> Exchange:
+        url = self.url_for(request)
+        auth_headers, params = self._credentials(request, url)
+        headers = httpx.Headers({"Accept-Encoding": ACCEPT_ENCODING})
+        static = headers_for(url, self.base_url, self.headers)
+        for name, value in [*static.items(), *request.headers, *auth_headers.items()]:
+            headers[name] = value  # the case's own headers and key slot win, case-insensitively
+        query: list[tuple[str, QueryValue]] = [
+            *request.query,
+            *params.items(),
+        ]
         retries: list[Retry] = []
         started = time.monotonic()
         shown = self.redactor.text(str(httpx.URL(url, params=query) if query else url))
+
+        def failed(message: str) -> Exchange:
+            return Exchange(
+                request,
+                shown,
+                None,
+                self.redactor.text(message),
+                tuple(retries),
+                time.monotonic() - started,
+            )
+
         while True:
             await self._limiter.acquire()
-            t0 = time.monotonic()
             try:
-                answer = await self.client.request(
-                    request.method,
-                    url,
-                    params=query or None,
-                    headers=merged,
-                    content=content,
-                    timeout=self._timeout,
-                )
-            except httpx.TimeoutException:
-                return Exchange(
-                    request,
-                    shown,
-                    None,
-                    f"timeout after {self._timeout:g} s",
-                    tuple(retries),
-                    time.monotonic() - started,
-                )
-            except httpx.HTTPError as exc:
-                message = self.redactor.text(f"{type(exc).__name__}: {exc}")
-                return Exchange(
-                    request, shown, None, message, tuple(retries), time.monotonic() - started
-                )
-            response = Response(
-                answer.status_code,
-                tuple((k, self.redactor.text(v)) for k, v in answer.headers.items()),
-                self.redactor.bytes(answer.content),
-                time.monotonic() - t0,
-            )
-            if answer.status_code in RETRY_STATUSES and len(retries) < self._retries:
-                header = answer.headers.get("retry-after")
+                response = await self._attempt(request, url, query, headers)
+            except (TimeoutError, httpx.TimeoutException):
+                return failed(f"timeout after {self._timeout:g} s")
+            except (BodyTooLarge, UnsupportedEncoding) as exc:
+                return failed(str(exc))
+            except (httpx.HTTPError, OSError, ValueError, zlib_error) as exc:
+                return failed(f"{type(exc).__name__}: {exc}")
+            if response.status in RETRY_STATUSES and len(retries) < self._retries:
+                header = response.header("retry-after")
                 wait = retry_after(header)
                 if wait is None:
                     wait = self._backoff * (2 ** len(retries))
                 wait = min(wait, MAX_WAIT)
-                retries.append(Retry(answer.status_code, wait, header))
+                retries.append(Retry(response.status, wait, header))
                 await self._sleep(wait)
                 continue
+            notes: tuple[str, ...] = ()
+            if 300 <= response.status < 400 and response.header("location") is not None:
+                notes = (
+                    f"answered {response.status} redirect to {response.header('location')}; "
+                    "not followed: an API call's credentials go only to the target's origin",
+                )
             return Exchange(
-                request, shown, response, None, tuple(retries), time.monotonic() - started
+                request,
+                shown,
+                response,
+                None,
+                tuple(retries),
+                time.monotonic() - started,
+                notes=notes,
             )
 
     async def aclose(self) -> None:

@@ -26,6 +26,9 @@ class FlowOptions:
     job_timeout: float = 600.0
     fetch_images: bool = True
     cache: dict[str, Exchange] = field(default_factory=dict)
+    #: Bytes of fetched images the cache may hold: beyond it, fetches are not cached (a run's
+    #: memory must not grow with its cases).
+    cache_bytes: int = 32 * 1024 * 1024
     #: Polls after which a case stops polling (None: poll until terminal or the job timeout).
     poll_limit: Callable[[Case], int | None] | None = None
 
@@ -67,8 +70,11 @@ async def _fetch(transport: Transport, url: str, options: FlowOptions) -> Exchan
     if cached is not None:
         return cached
     fetched = await transport.send(Request("GET", "", url=url, auth=AuthSlot("missing")))
-    if fetched.response is not None and fetched.response.status < 400:
-        options.cache[url] = fetched
+    response = fetched.response
+    if response is not None and response.status < 400:
+        held = sum(len(e.response.body) for e in options.cache.values() if e.response)
+        if held + len(response.body) <= options.cache_bytes:
+            options.cache[url] = fetched
     return fetched
 
 

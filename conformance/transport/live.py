@@ -12,6 +12,7 @@ import httpx
 
 from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.reading import DEFAULT_MAX_BODY
 
 
 class MissingKey(Exception):
@@ -118,6 +119,7 @@ def live_transport(
     key_env: str,
     *,
     timeout: float = 180.0,
+    max_body: int = DEFAULT_MAX_BODY,
     retries: int = 3,
     rate: float | None = None,
     concurrency: int = 8,
@@ -127,7 +129,7 @@ def live_transport(
     key = read_key(key_env)
     limits = httpx.Limits(max_connections=max(concurrency, 1) * 2)
     client = httpx.AsyncClient(
-        timeout=timeout, transport=pooled_transport(limits), follow_redirects=True
+        timeout=timeout, transport=pooled_transport(limits), follow_redirects=False
     )
     return HttpxTransport(
         client,
@@ -135,6 +137,7 @@ def live_transport(
         key=key,
         key_env=key_env,
         timeout=timeout,
+        max_body=max_body,
         retries=retries,
         limiter=RateLimiter(rate),
         headers=headers,

@@ -8,32 +8,87 @@ where the key goes, so a reproduction command is safe to paste into a bug report
 
 from __future__ import annotations
 
+import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import AnyStr
 
 from conformance.plan.case import WRONG_KEY, Request
 from conformance.spec.headers import StaticHeader
 
+#: Keys at least this long are replaced wherever they occur; real API keys are 32+ characters.
+MIN_ANYWHERE = 12
+#: Characters a key is made of: a shorter key is replaced only where it stands alone, not
+#: inside a longer run of them (`html` is redacted in `key=html`, never in `text/html`).
+_KEY_CHARS = "A-Za-z0-9_\\-./+~"
+
 
 class Redactor:
-    """Replaces secret values with `$NAME` in text and bytes."""
+    """Replaces secret values with `$NAME` in text and bytes.
+
+    A key of `MIN_ANYWHERE` characters or more is replaced wherever it occurs. A shorter one
+    (a test key, a placeholder) could be part of ordinary words, so it is replaced only as a
+    whole token: not preceded or followed by a letter, digit or `_-./+~`. That is everywhere
+    a key is written as itself (a header value, `key=...`, a JSON string, `Bearer ...`).
+    """
 
     def __init__(self, secrets: Mapping[str, str] | None = None) -> None:
-        self._secrets = {value: name for name, value in (secrets or {}).items() if value}
+        self._secrets: dict[str, str] = {}
+        self._text: list[tuple[str, re.Pattern[str] | None, str]] = []
+        self._bytes: list[tuple[bytes, re.Pattern[bytes] | None, bytes]] = []
+        for name, value in (secrets or {}).items():
+            self.add(name, value)
 
     def add(self, name: str, value: str) -> None:
         if value:
             self._secrets[value] = name
+            self._compile()
+
+    def _compile(self) -> None:
+        ordered = sorted(self._secrets, key=len, reverse=True)
+        self._text = [(v, self._pattern(v), f"${self._secrets[v]}") for v in ordered]
+        self._bytes = [
+            (v.encode(), re.compile(p.pattern.encode()) if p else None, r.encode())
+            for v, p, r in self._text
+        ]
+
+    @staticmethod
+    def _pattern(value: str) -> re.Pattern[str] | None:
+        if len(value) >= MIN_ANYWHERE:
+            return None
+        return re.compile(f"(?<![{_KEY_CHARS}]){re.escape(value)}(?![{_KEY_CHARS}])")
 
     def text(self, text: str) -> str:
-        for value in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(value, f"${self._secrets[value]}")
+        for value, pattern, replacement in self._text:
+            if value not in text:
+                continue
+            if pattern is None:
+                text = text.replace(value, replacement)
+            else:
+                text = pattern.sub(_literal(replacement), text)
         return text
 
     def bytes(self, data: bytes) -> bytes:
-        for value in sorted(self._secrets, key=len, reverse=True):
-            data = data.replace(value.encode(), f"${self._secrets[value]}".encode())
+        for value, pattern, replacement in self._bytes:
+            if value not in data:
+                continue
+            if pattern is None:
+                data = data.replace(value, replacement)
+            else:
+                data = pattern.sub(_literal(replacement), data)
         return data
+
+
+def _literal(replacement: AnyStr) -> Callable[[re.Match[AnyStr]], AnyStr]:
+    """A `re.sub` replacement taken literally (no backslash or group expansion)."""
+    return lambda _match: replacement
+
+
+def environment_redactor(environ: Mapping[str, str]) -> Redactor:
+    """Every value of a `*_KEY` / `*_TOKEN` / `*SECRET*` variable: the last line of defence for
+    text printed where no transport's redactor is at hand (an internal error's message)."""
+    names = [n for n in environ if n.upper().endswith(("_KEY", "_TOKEN")) or "SECRET" in n.upper()]
+    return Redactor({n: environ[n] for n in names})
 
 
 def auth_parts(request: Request, key: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -204,3 +204,31 @@ def test_only_selected_providers_are_served(relay: Any, spec: Spec) -> None:
     assert send(client, provider, op, sample_body(op, model), **auth(provider)).status_code == 404
     with pytest.raises(ValueError, match="unknown provider"):
         relay(providers=("nope",))
+
+
+@pytest.mark.parametrize("provider_id", provider_cases())
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "DELETE"])
+def test_any_unserved_method_is_405_with_allow_through_auth_in_envelope(
+    client: TestClient, spec: Spec, provider_id: str, method: str
+) -> None:
+    provider, model, op = first_entry(spec, provider_id)
+    path = f"/{provider.id}{op.path}"
+    refused = client.request(method, path)
+    assert refused.status_code in (400, 401, 403), "auth comes before routing"
+    envelope_ok(provider, model, op, refused)
+    answer = client.request(method, path, **auth(provider))
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == op.method.upper()
+    envelope_ok(provider, model, op, answer)
+
+
+def test_a_job_id_holding_a_newline_answers_in_apiframe_s_envelope(
+    client: TestClient, spec: Spec
+) -> None:
+    provider, model, op = lookup(spec, "apiframe", "imagen-4", "jobs.get")
+    answer = client.get("/apiframe/v2/jobs/abc%0A", **auth(provider))
+    assert answer.status_code == 404
+    assert envelope_ok(provider, model, op, answer)["error"]["code"] == "NOT_FOUND"
+    refused = client.get("/apiframe/v2/jobs/abc%0A")
+    assert refused.status_code == 401
+    envelope_ok(provider, model, op, refused)
