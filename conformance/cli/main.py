@@ -20,7 +20,6 @@ from pathlib import Path
 from conformance import __version__
 from conformance.cli.config import Applied, apply_to_run, find_config, finish
 from conformance.cli.exits import EXIT_INTERNAL, EXIT_USAGE, UsageError
-from conformance.transport.redaction import environment_redactor
 
 # Command modules under conformance.cli, in the order `--help` lists them, with the commands each
 # registers and their help lines.
@@ -141,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        # Imported here: the transport pulls in the planner and hypothesis, which `--help`,
+        # `lint` and `list` never need (~0.3 s of start-up).
+        from conformance.transport.redaction import environment_redactor
+
         text = environment_redactor(os.environ).text(f"{type(exc).__name__}: {exc}")
         print(f"conformance: internal error: {text}", file=sys.stderr)
         print("please report this with the command you ran", file=sys.stderr)
