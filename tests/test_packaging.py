@@ -142,6 +142,18 @@ def test_list_and_run_from_an_empty_directory(installed: Installed, empty: Path)
     assert list(empty.iterdir()) == []  # nothing written where it was not asked for
 
 
+def test_the_wheel_generates_the_committed_schemas_and_docs(
+    installed: Installed, empty: Path
+) -> None:
+    """What CI checks from a non-editable install: the built-in tree generates exactly what the
+    repo commits (its files are named `specs/...` wherever the package is installed)."""
+    for command, committed in (("schemas", ROOT / "schemas"), ("docs", ROOT / "docs" / "params")):
+        done = installed.run(empty, "conformance", command, "--check", "--out", str(committed))
+        assert done.returncode == 0, done.stdout + done.stderr
+    linted = installed.run(empty, "conformance", "lint")
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
 def test_the_pytest_plugin_from_an_empty_directory(installed: Installed, empty: Path) -> None:
     args = ("python", "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider")
     done = installed.run(empty, *args, "--conformance-provider", "google")

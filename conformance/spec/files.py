@@ -71,12 +71,24 @@ class SpecFiles:
         return self.by_kind.get(kind, [])
 
 
+#: The package directory the repo's `specs/` is installed as (pyproject.toml's package-dir).
+PACKAGED_TREE = ("conformance", "builtin_specs")
+
+
 def display_path(path: Path, root: Path) -> str:
-    """How a spec file is named in diagnostics: relative to the spec root's parent if possible."""
+    """How a spec file is named in diagnostics: relative to the spec root's parent if possible.
+
+    The packaged built-in tree is the repo's `specs/` under another directory name, so it is
+    named `specs/...` too: schemas and docs generated from a wheel are byte-identical to the
+    committed ones generated in a checkout, and every spec line they cite can be found in the repo.
+    """
     try:
-        return str(path.relative_to(root.parent))
+        shown = path.relative_to(root.parent)
     except ValueError:
         return str(path)
+    if (root.parent.name, root.name) == PACKAGED_TREE:
+        return str(Path("specs", *shown.parts[1:]))
+    return str(shown)
 
 
 def load_spec_files(root: Path) -> SpecFiles:
