@@ -75,10 +75,11 @@ def _build(into: Path) -> Path:
     _sh(getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv))
     python = str(venv / "bin" / "python")
     purelib = _sh(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-    # The dependencies, from this environment (a path entry: its own .pth files, among them the
-    # editable install of the checkout, are not processed there).
-    (Path(purelib.strip()) / "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _sh(*pip, "--python", python, "install", "--no-deps", "--no-index", str(wheel))
+    # The dependencies, from this environment (a path entry: its own .pth files, among them the
+    # editable install of the checkout, are not processed there). Written after the install:
+    # where this environment has the project installed (CI), pip would see it and skip the wheel.
+    (Path(purelib.strip()) / "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return venv
 
 
