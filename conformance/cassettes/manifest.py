@@ -235,6 +235,8 @@ def case_fingerprint(case: Case) -> str:
     }
     if request.raw_body is not None:  # only then: the fingerprints of JSON bodies stay as they were
         document["raw_body"] = request.raw_body
+    if request.padding:  # likewise: an oversized body is its JSON value plus this much padding
+        document["padding"] = request.padding
     return digest(json.dumps(document, sort_keys=True, separators=(",", ":")))
 
 

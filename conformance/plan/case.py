@@ -59,6 +59,10 @@ class Request:
     #: Sent exactly as written instead of `body`: a body that is not JSON on purpose (malformed
     #: JSON). Text, not bytes, so plans, reports and recordings stay readable.
     raw_body: str | None = None
+    #: Bytes of JSON whitespace sent after the body's first byte: an oversized body that is
+    #: still the same valid JSON value. Generated while sending (`transport/padding.py`), never
+    #: held: plans, reports and recordings keep the unpadded body and this count.
+    padding: int = 0
 
     def body_json(self) -> str | None:
         """The body text as sent, recorded and compared: `raw_body` as written, else the
@@ -73,10 +77,14 @@ class Request:
         """A stable key for replay: method, target, auth slot and canonical body."""
         target = self.url or self.path
         query = "&".join(f"{k}={v}" for k, v in self.query)
-        return f"{self.method} {target}?{query} {self.auth.label()} {self.body_json() or ''}"
+        padded = f" +{self.padding} bytes" if self.padding else ""
+        body = self.body_json() or ""
+        return f"{self.method} {target}?{query} {self.auth.label()} {body}{padded}"
 
     def as_dict(self) -> dict[str, Any]:
+        padding = {"padding": self.padding} if self.padding else {}
         return {
+            **padding,
             "method": self.method,
             "path": self.path,
             "url": self.url,

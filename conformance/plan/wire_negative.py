@@ -1,14 +1,17 @@
 """Live negative forms: requests broken on the wire rather than in one parameter.
 
 For every entry operation: malformed JSON (the smallest valid body, cut short), the smallest
-valid body without `Content-Type`, and a method the path does not serve. Each expects the
+valid body without `Content-Type`, a method the path does not serve, and a body one byte over the
+operation's request-size limit (`body_limit`). Each expects the
 operation's documented answer (`spec/wire.py`: the family's `wire:` entry, with its source and
 whether it is upstream behaviour); a form no spec documents gets the suite's rule — an error in
 the provider's envelope, never a 5xx. Kept apart from `negative.py`, whose negatives each break
 one documented constraint in otherwise valid JSON.
 
-Not planned: an oversized body. A body over the documented 20 MiB limit would be held by the
-plan and written into every recording of every operation; see docs/running.md.
+The oversized body is the smallest valid body with JSON whitespace after its first byte, so it
+is the same valid JSON value and only its size is wrong: a relay without a limit serves it (a
+2xx, caught), a relay that checks it refuses it. The plan holds only the padding's length; the
+transport generates the bytes while sending (`transport/padding.py`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ from conformance.spec.wire import DEFAULTS, NEEDS_BODY, WireForm, WireFormName
 
 #: The checks an answer to a refused form gets; `wire` judges what only these forms have (Allow).
 REFUSED_CHECKS = ("status", "content-type", "error-envelope", "wire")
-ORDER: tuple[WireFormName, ...] = ("malformed-json", "no-content-type", "wrong-method")
+ORDER: tuple[WireFormName, ...] = (
+    "malformed-json",
+    "no-content-type",
+    "wrong-method",
+    "oversized-body",
+)
 
 
 def form_for(operation: Operation, name: WireFormName) -> WireForm | None:
@@ -118,6 +126,21 @@ def wire_cases(
                     "JSON body without Content-Type",
                     REFUSED_CHECKS,
                 )
+        elif name == "oversized-body":
+            if operation.body_limit is None:
+                continue
+            text = _canonical(body)
+            padding = operation.body_limit + 1 - len(text.encode())
+            request = Request(
+                operation.method, operation.path, body, json_type, auth=slot, padding=padding
+            )
+            add(
+                form,
+                request,
+                Expect("4xx", statuses),
+                f"valid JSON one byte over the {operation.body_limit}-byte request limit",
+                REFUSED_CHECKS,
+            )
         else:
             method = wrong_method(operation, form)
             request = Request(method, operation.path, None, (), auth=slot)

@@ -126,8 +126,10 @@ def report_schema() -> dict[str, Any]:
             "body": {},
             # a body sent exactly as written (a wire form: malformed JSON), else null
             "raw_body": _STR_OR_NULL,
+            # bytes of JSON whitespace sent after the body's first byte (an oversized body)
+            "padding": _INT,
         },
-        optional=("raw_body",),
+        optional=("raw_body", "padding"),
     )
     case = _object(
         {

@@ -29,7 +29,13 @@ from conformance.server import faults as f
 from conformance.server.answers import ANSWERS, AnswerContext
 from conformance.server.answers.base import cut
 from conformance.server.auth import authenticate
-from conformance.server.body import DEFAULT_BODY_LIMIT, BodyProblem, parse_json, read_body
+from conformance.server.body import (
+    DEFAULT_BODY_LIMIT,
+    UNBOUNDED_FACTOR,
+    BodyProblem,
+    parse_json,
+    read_body,
+)
 from conformance.server.error_faults import spoil_error
 from conformance.server.errors import ErrorKind, RelayError, error_response, validation_message
 from conformance.server.files import FILE_PREFIX, FILE_ROUTE, FileStore
@@ -146,6 +152,8 @@ class Relay:
         problem: BodyProblem | None = None
         if any(t.operation.has_body for t in targets):
             limit = max(t.operation.body_limit or DEFAULT_BODY_LIMIT for t in targets)
+            if self.options.has(f.UNBOUNDED_BODY):
+                limit *= UNBOUNDED_FACTOR
             raw = await read_body(request, limit)
             parsed = parse_json(raw) if isinstance(raw, bytes) else raw
             if isinstance(parsed, BodyProblem):

@@ -15,6 +15,9 @@ from starlette.requests import Request
 
 # Operations without a documented limit still get one, so the relay stays bounded in memory.
 DEFAULT_BODY_LIMIT = 32 * 1024 * 1024
+#: How far past its limit a relay with the unbounded-body fault reads: the fault serves oversized
+#: bodies, but the relay process itself must stay bounded.
+UNBOUNDED_FACTOR = 4
 
 
 @dataclass(frozen=True)

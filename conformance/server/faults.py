@@ -36,6 +36,7 @@ CASE_SENSITIVE_ENUMS: Final = "case-sensitive-enums"
 CAMEL_CASE_ONLY: Final = "camel-case-only"
 OPEN_POLLS: Final = "open-polls"
 KEYED_IMAGE_URLS: Final = "keyed-image-urls"
+UNBOUNDED_BODY: Final = "unbounded-body"
 
 FAULT_DESCRIPTIONS: Final = MappingProxyType(
     {
@@ -74,6 +75,8 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         "credential)",
         KEYED_IMAGE_URLS: "the image URLs a relay hands out demand the API key, so a keyless "
         "client (a browser) cannot load them",
+        UNBOUNDED_BODY: "request bodies over the documented size limit are read whole and "
+        "served (up to 4x the limit, so the relay itself stays bounded)",
     }
 )
 

@@ -303,6 +303,7 @@ _OPERATION = {
                 "malformed_json": _WIRE_FORM,
                 "no_content_type": _WIRE_FORM,
                 "wrong_method": _WIRE_FORM,
+                "oversized_body": _WIRE_FORM,
             },
         },
     },

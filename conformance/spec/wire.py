@@ -2,7 +2,8 @@
 
 Body-level negatives (`plan/negative.py`) break one documented constraint in valid JSON; these
 break the request itself: a body that is not JSON, a JSON body without `Content-Type`, a method
-the path does not serve. Gateways get these wrong in ways a parameter check never sees (a 500
+the path does not serve, a body over the operation's request-size limit (`body_limit`).
+Gateways get these wrong in ways a parameter check never sees (a 500
 for malformed JSON, a body dropped because it had no content type). A family operation records
 the documented answer per form under `wire:`, with its source; `upstream: true` marks an answer
 taken from the upstream API because the provider's own documentation is silent. A form a spec
@@ -18,15 +19,16 @@ from typing import Final, Literal
 from conformance.spec.diagnostics import Location
 from conformance.spec.model import Source
 
-WireFormName = Literal["malformed-json", "no-content-type", "wrong-method"]
+WireFormName = Literal["malformed-json", "no-content-type", "wrong-method", "oversized-body"]
 #: The spec key of each form (YAML keys are snake_case).
 KEYS: Final[Mapping[str, WireFormName]] = {
     "malformed_json": "malformed-json",
     "no_content_type": "no-content-type",
     "wrong_method": "wrong-method",
+    "oversized_body": "oversized-body",
 }
 #: A form needs a body to break (a GET has none to malform).
-NEEDS_BODY: Final = frozenset({"malformed-json", "no-content-type"})
+NEEDS_BODY: Final = frozenset({"malformed-json", "no-content-type", "oversized-body"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class WireForm:
 DEFAULTS: Final[Mapping[WireFormName, WireForm]] = {
     "malformed-json": WireForm("malformed-json", (400, 422), None),
     "wrong-method": WireForm("wrong-method", (400, 403, 404, 405), None),
+    "oversized-body": WireForm("oversized-body", (400, 413), None),
 }
 
 

@@ -13,7 +13,7 @@ import asyncio
 import email.utils
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
 from zlib import error as zlib_error
 
@@ -23,6 +23,7 @@ from conformance.exchange import Exchange, Response, Retry
 from conformance.plan.case import Request
 from conformance.spec.headers import SentHeader
 from conformance.transport.headers import headers_for
+from conformance.transport.padding import padded_chunks, padded_length
 from conformance.transport.reading import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_BODY,
@@ -153,12 +154,18 @@ class HttpxTransport:
         headers: httpx.Headers,
     ) -> Response:
         body = request.body_json()
+        data = body.encode() if body is not None else None
+        content: bytes | AsyncIterator[bytes] | None = data
+        if data is not None and request.padding:
+            content = padded_chunks(data, request.padding)
+            headers = httpx.Headers(headers)  # a length, so the far side can refuse it unread
+            headers["Content-Length"] = str(padded_length(data, request.padding))
         built = self.client.build_request(
             request.method,
             url,
             params=query or None,
             headers=headers,
-            content=body.encode() if body is not None else None,
+            content=content,
             timeout=self._timeout,
         )
         t0 = time.monotonic()

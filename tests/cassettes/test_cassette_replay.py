@@ -32,7 +32,8 @@ from conformance.transport.flow import FlowOptions
 
 
 @pytest.mark.parametrize(
-    "fault", [None, "ignore-aspect-ratio", "truncate-image", "mime-mismatch", "stuck-job"]
+    "fault",
+    [None, "ignore-aspect-ratio", "truncate-image", "mime-mismatch", "stuck-job", "unbounded-body"],
 )
 def test_replay_gives_the_live_findings(fault: str | None, tmp_path: Path) -> None:
     faults = ["--fault", fault] if fault else []
@@ -47,6 +48,10 @@ def test_replay_gives_the_live_findings(fault: str | None, tmp_path: Path) -> No
     assert (
         replayed["counts"] == live["counts"] and replayed["requests_sent"] == live["requests_sent"]
     )
+    oversized = [c for c in live["cases"] if c["id"].endswith("/wire/oversized-body")]
+    assert oversized and all(c["request"]["padding"] > 20_000_000 for c in oversized)
+    # recorded as their JSON value: no file holds a padded body
+    assert max(p.stat().st_size for p in cassettes.rglob("*") if p.is_file()) < 20_000_000
     if fault == "stuck-job":  # a job that never ends is polled exactly as often as recorded
         polls = {c["id"]: c["polls"] for c in live["cases"] if c["polls"]}
         assert polls and polls == {c["id"]: c["polls"] for c in replayed["cases"] if c["polls"]}

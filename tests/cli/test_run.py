@@ -54,6 +54,7 @@ EXPECTED_CHECK = {
     "camel-case-only": "status",
     "open-polls": "auth",
     "keyed-image-urls": "image-payload",
+    "unbounded-body": "status",
 }
 # Faults whose finding needs a provider outside SMALL: Google's wrong-key reason API_KEY_INVALID.
 EXTRA_ARGS = {"drop-error-details": ["--provider", "google"]}
@@ -72,7 +73,7 @@ def _failing_checks(report: dict[str, object]) -> set[str]:
 
 
 def test_every_fault_has_an_expected_check() -> None:
-    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 24
+    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 25
 
 
 def test_default_run_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

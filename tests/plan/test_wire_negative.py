@@ -27,6 +27,7 @@ def test_every_entry_operation_gets_each_form(spec: Spec) -> None:
             "malformed-json",
             "no-content-type",
             "wrong-method",
+            "oversized-body",
         }
 
 
@@ -47,6 +48,14 @@ def test_forms_break_only_the_wire(spec: Spec) -> None:
         elif c.id.endswith("no-content-type"):
             assert r.headers == () and r.body is not None and r.method == c.operation.method
             assert c.expect.status_class == "2xx" and "image-count" in c.checks
+        elif c.id.endswith("oversized-body"):
+            # the smallest valid body, padded to one byte over the documented limit
+            assert r.raw_body is None and r.body is not None and r.method == c.operation.method
+            text = r.body_json()
+            assert text is not None and c.operation.body_limit is not None
+            assert len(text.encode()) + r.padding == c.operation.body_limit + 1
+            assert c.expect.status_class == "4xx" and c.expect.statuses == (400, 413)
+            assert "error-envelope" in c.checks and "image-count" not in c.checks
         else:
             assert r.method not in (c.operation.method,) and r.body is None
             assert c.expect.statuses is None  # undocumented: the suite's rule, any 4xx

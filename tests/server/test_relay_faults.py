@@ -7,8 +7,9 @@ problems it finds. Each fault must cause at least one of its own problems and no
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -46,6 +47,7 @@ EXPECTED: dict[str, set[str]] = {
     "camel-case-only": {"form-refused"},
     "open-polls": {"poll-auth"},
     "keyed-image-urls": {"url-needs-key"},
+    "unbounded-body": {"oversized-served"},
 }
 
 #: The google.rpc words of the statuses the scenarios meet (googleapis google/rpc/code.proto).
@@ -239,6 +241,35 @@ def _audit_poll_auth(
     return set() if answer.status_code in provider.auth.missing.status else {"poll-auth"}
 
 
+def _audit_size(client: TestClient, provider: Provider, model: Model, op: Operation) -> set[str]:
+    """A valid body one byte over the documented limit (JSON whitespace): must not be served."""
+    if op.body_limit is None:
+        return set()
+    text = json.dumps(sample_body(op, model)).encode()
+    padding = op.body_limit + 1 - len(text)
+
+    def chunks() -> Iterator[bytes]:
+        yield text[:1]
+        for _ in range(padding // 65536):
+            yield b" " * 65536
+        yield b" " * (padding % 65536) + text[1:]
+
+    extra = auth(provider)
+    headers = {
+        "content-type": "application/json",
+        "content-length": str(len(text) + padding),
+        **extra.get("headers", {}),
+    }
+    answer = client.request(
+        op.method,
+        f"/{provider.id}{op.path}",
+        content=chunks(),
+        headers=headers,
+        params=extra.get("params"),
+    )
+    return {"oversized-served"} if answer.status_code < 300 else set()
+
+
 def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
     """Scenario id -> problems found (empty sets for a conformant relay)."""
     found: dict[str, set[str]] = {}
@@ -252,6 +283,7 @@ def audit(client: TestClient, spec: Spec) -> dict[str, set[str]]:
                 )
                 found[f"{label}/forms"] = _audit_forms(client, provider, model, op)
                 found[f"{label}/poll-auth"] = _audit_poll_auth(client, provider, model, op)
+                found[f"{label}/size"] = _audit_size(client, provider, model, op)
                 bad = sample_body(op, model, prompt="")
                 answer = client.request(
                     op.method, f"/{provider.id}{op.path}", json=bad, **auth(provider)
@@ -297,7 +329,7 @@ def test_a_clean_relay_has_no_problem(relay: Callable[..., TestClient], spec: Sp
 
 def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(FAULTS) == 24
+    assert len(FAULTS) == 25
 
 
 @pytest.mark.parametrize("fault", FAULTS)
