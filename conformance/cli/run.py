@@ -187,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
     spec = load_or_report(args)
     if spec is None:
         return EXIT_USAGE
+    spec = opts.apply_path_params(spec, args)
     target = opts.target_options(spec, args)
     console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     shard_option(args)  # usage errors before anything runs

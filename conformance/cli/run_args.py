@@ -165,6 +165,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="as --header, and the value is a secret: redacted like an API key everywhere",
     )
     send.add_argument(
+        "--path-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="put VALUE in the {NAME} segment of every path that has one, instead of the spec's "
+        "placeholder (repeatable; e.g. project=my-proj location=europe-west4 for Vertex AI)",
+    )
+    send.add_argument(
         "--fault",
         action="append",
         default=[],

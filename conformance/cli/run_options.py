@@ -12,6 +12,12 @@ from conformance.cli.common import UsageError
 from conformance.runner import TargetOptions
 from conformance.spec.headers import HeaderError, StaticHeader, parse_header
 from conformance.spec.model import Spec
+from conformance.spec.path_params import (
+    PathParamError,
+    known_segments,
+    parse_path_param,
+    with_path_params,
+)
 from conformance.transport.asgi import RELAY_ORIGIN
 from conformance.transport.flow import FlowOptions
 
@@ -124,6 +130,30 @@ def run_headers(spec: Spec, args: argparse.Namespace) -> tuple[StaticHeader, ...
     return tuple(out.values())
 
 
+def apply_path_params(spec: Spec, args: argparse.Namespace) -> Spec:
+    """The spec with `--path-param` values in the selected providers' paths."""
+    if not args.path_param:
+        return spec
+    selected = [p for p in spec.providers if not args.provider or p.id in args.provider]
+    known = known_segments(selected)
+    values: dict[str, str] = {}
+    for text in args.path_param:
+        parsed = parse_path_param(text)
+        if isinstance(parsed, PathParamError):
+            raise UsageError(f"--path-param {parsed}")
+        name, value = parsed
+        if name not in known:
+            where = ", ".join(sorted(known)) or "none: their paths carry only the model"
+            raise UsageError(
+                f"--path-param {name}: no selected provider's path has a {{{name}}} segment "
+                f"(path parameters: {where})"
+            )
+        if name in values:
+            raise UsageError(f"--path-param {name}: given twice")
+        values[name] = value
+    return with_path_params(spec, values, [p.id for p in selected])
+
+
 #: Options a replay takes from the recording: giving them is a mistake worth saying so.
 _RECORDED = (
     ("--base-url", "base_url"),
@@ -135,6 +165,7 @@ _RECORDED = (
     ("--include-retired", "include_retired"),
     ("--header", "header"),
     ("--secret-header", "secret_header"),
+    ("--path-param", "path_param"),
 )
 
 

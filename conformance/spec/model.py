@@ -285,6 +285,9 @@ class Operation:
     #: Documented answers to wire-level mistakes (malformed JSON, no Content-Type, ...).
     wire: tuple[WireForm, ...] = ()
     json_mapping: JsonMapping | None = None
+    #: The values planned requests put in the path's other segments (`project`, `location`):
+    #: the spec's documented placeholders, or the run's `--path-param` (spec/path_params.py).
+    path_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_body(self) -> bool:

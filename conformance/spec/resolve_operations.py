@@ -177,6 +177,7 @@ class OperationResolver(CatalogueResolver):
             job=job,
             json_mapping=mapping,
             wire=wire_forms(self, fam_doc, pointer_join(fam_at, "wire"), fam_op.get("wire")),
+            path_params=tuple(sorted(provider_op.get("path_params", {}).items())),
         )
 
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
