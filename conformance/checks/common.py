@@ -12,7 +12,7 @@ from typing import Any
 from conformance.exchange import Exchange, Response
 from conformance.images import decode_base64_strict
 from conformance.plan.case import Case
-from conformance.spec.model import Operation
+from conformance.spec.model import ImageLocator, Operation
 
 _ESC = {"~1": "/", "~0": "~"}
 
@@ -76,11 +76,33 @@ class Image:
     url: str | None = None
 
 
+def holds_images(body: Any, locator: ImageLocator) -> bool:
+    """Whether an answer has any image item in this form (a text block or a filtered item is
+    not one): the first form that does is the answer's."""
+    for _, item in find(body, locator.items):
+        if locator.filtered and relative(item, locator.filtered) is not None:
+            continue
+        if relative(item, locator.data) or relative(item, locator.uri):
+            return True
+    return False
+
+
+def answer_locator(operation: Operation, body: Any) -> ImageLocator | None:
+    """The documented image form this answer uses: the first that holds an image item, else
+    the primary one (an answer with no image is judged against the primary form)."""
+    forms = operation.response.locators()
+    if not forms:
+        return None
+    return next((f for f in forms if holds_images(body, f)), forms[0])
+
+
 def images(case: Case, exchange: Exchange) -> list[Image] | None:
     """Every image in the answer (filtered items excluded); None when there is no locator."""
     operation, body = image_source(case, exchange)
-    locator = operation.response.images
-    if locator is None or body is None:
+    if body is None:
+        return None
+    locator = answer_locator(operation, body)
+    if locator is None:
         return None
     fetched = {f.request.url: f for f in exchange.fetches}
     out: list[Image] = []
@@ -146,8 +168,10 @@ def data_url_image(where: str, url: str, mime: str | None) -> Image:
 
 def image_urls(operation: Operation, body: Any) -> list[str]:
     """URLs an answer points its images at (what the transport must fetch)."""
-    locator = operation.response.images
-    if locator is None or locator.uri is None or body is None:
+    if body is None:
+        return []
+    locator = answer_locator(operation, body)
+    if locator is None or locator.uri is None:
         return []
     urls = []
     for _, item in find(body, locator.items):

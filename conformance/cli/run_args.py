@@ -180,6 +180,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="relay only: inject a named fault (repeatable)",
     )
     send.add_argument("--latency", metavar="S[-S]", help="relay only: answer latency")
+    send.add_argument(
+        "--chat-image-form",
+        choices=("images", "content", "content_blocks"),
+        metavar="FORM",
+        help="relay only: where chat-completion answers put images (images: message.images[], "
+        "the default; content: message.content parts; content_blocks: Portkey's field)",
+    )
     tape = p.add_argument_group("cassettes")
     tape.add_argument(
         "--record",

@@ -66,10 +66,10 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
     if args.base_url is not None:
         if len(args.provider) != 1:
             raise UsageError("--base-url needs exactly one --provider (whose API it serves)")
-        if args.fault or args.latency:
+        if args.fault or args.latency or args.chat_image_form:
             raise UsageError(
-                "--fault and --latency configure the built-in relay; they cannot "
-                "be used with --base-url"
+                "--fault, --latency and --chat-image-form configure the built-in relay; they "
+                "cannot be used with --base-url"
             )
         if not args.base_url.startswith(("http://", "https://")):
             raise UsageError(f"--base-url must be an http(s) URL, not {args.base_url!r}")
@@ -92,6 +92,7 @@ def target_options(spec: Spec, args: argparse.Namespace) -> TargetOptions:
         api_key_env=args.api_key_env,
         faults=frozenset(args.fault),
         latency=latency,
+        chat_form=args.chat_image_form or "images",
         timeout=args.timeout,
         max_body=args.max_body,
         retries=args.retries,
@@ -160,6 +161,7 @@ _RECORDED = (
     ("--api-key-env", "api_key_env"),
     ("--fault", "fault"),
     ("--latency", "latency"),
+    ("--chat-image-form", "chat_image_form"),
     ("--max-requests", "max_requests"),
     ("--max-images", "max_images"),
     ("--include-retired", "include_retired"),

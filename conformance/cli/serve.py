@@ -18,7 +18,7 @@ from conformance.cli.common import EXIT_OK, EXIT_USAGE, UsageError, load_or_repo
 from conformance.server.control import JOURNAL_PATH
 from conformance.server.faults import FAULT_DESCRIPTIONS, FAULTS, parse_latency
 from conformance.server.journal import DEFAULT_ENTRIES
-from conformance.server.options import DEFAULT_KEY, KEY_ENV, RelayOptions
+from conformance.server.options import CHAT_FORMS, DEFAULT_KEY, KEY_ENV, RelayOptions
 
 
 def register(sub: Any) -> None:
@@ -68,6 +68,13 @@ def register(sub: Any) -> None:
         help="small solid images (default) or incompressible ones of realistic byte size",
     )
     parser.add_argument(
+        "--chat-image-form",
+        choices=CHAT_FORMS,
+        default="images",
+        help="where chat-completion answers put images: message.images[] (default), "
+        "message.content as content parts, or Portkey's message.content_blocks[]",
+    )
+    parser.add_argument(
         "--job-steps",
         type=int,
         default=2,
@@ -111,6 +118,7 @@ def options_from(
             providers=tuple(args.providers) if args.providers else None,
             job_steps=args.job_steps,
             journal=args.journal,
+            chat_form=args.chat_image_form,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from conformance.spec.headers import SentHeader, StaticHeader
 from conformance.spec.model import Spec
@@ -16,6 +17,9 @@ from conformance.transport.base import RateLimiter, Transport
 from conformance.transport.headers import sent_headers
 from conformance.transport.live import live_transport
 from conformance.transport.reading import DEFAULT_MAX_BODY
+
+if TYPE_CHECKING:
+    from conformance.server.options import ChatForm
 
 RELAY_KEY = "test-key"
 
@@ -33,6 +37,8 @@ class TargetOptions:
     concurrency: int = 8
     #: `--header`s of the run, on top of (and replacing by name) the providers' spec headers.
     headers: tuple[StaticHeader, ...] = ()
+    #: The built-in relay's form for images over chat completions (`--chat-image-form`).
+    chat_form: str = "images"
 
     @property
     def live(self) -> bool:
@@ -44,6 +50,8 @@ class TargetOptions:
         extra = []
         if self.faults:
             extra.append("faults " + ",".join(sorted(self.faults)))
+        if self.chat_form != "images":
+            extra.append(f"chat images in {self.chat_form}")
         if self.latency:
             extra.append(f"latency {self.latency[0]:g}-{self.latency[1]:g}s")
         return "built-in reference relay" + (f" ({'; '.join(extra)})" if extra else "")
@@ -87,7 +95,11 @@ async def open_transports(
     from conformance.server.options import RelayOptions
 
     relay = RelayOptions(
-        keys=(RELAY_KEY,), faults=options.faults, latency=options.latency, payload="small"
+        keys=(RELAY_KEY,),
+        faults=options.faults,
+        latency=options.latency,
+        payload="small",
+        chat_form=cast("ChatForm", options.chat_form),  # checked by RelayOptions
     )
     client = asgi_client(create_app(spec, relay), timeout=options.timeout)
     try:

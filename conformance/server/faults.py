@@ -37,6 +37,7 @@ CAMEL_CASE_ONLY: Final = "camel-case-only"
 OPEN_POLLS: Final = "open-polls"
 KEYED_IMAGE_URLS: Final = "keyed-image-urls"
 UNBOUNDED_BODY: Final = "unbounded-body"
+DROP_CHAT_IMAGES: Final = "drop-chat-images"
 
 FAULT_DESCRIPTIONS: Final = MappingProxyType(
     {
@@ -77,6 +78,8 @@ FAULT_DESCRIPTIONS: Final = MappingProxyType(
         "client (a browser) cannot load them",
         UNBOUNDED_BODY: "request bodies over the documented size limit are read whole and "
         "served (up to 4x the limit, so the relay itself stays bounded)",
+        DROP_CHAT_IMAGES: "chat-completion answers keep only their text: the images are dropped "
+        "(as Portkey does in strict OpenAI compliance), still 200 with finish_reason stop",
     }
 )
 

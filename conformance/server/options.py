@@ -15,6 +15,11 @@ DEFAULT_KEY = "test-key"
 KEY_ENV = "CONFORMANCE_RELAY_KEY"
 
 Payload = Literal["small", "realistic"]
+#: Where images over chat completions go (spec family `openai-chat-images`, `image_forms`):
+#: `message.images[]` (OpenRouter, LiteLLM), `message.content` as content parts, or Portkey's
+#: `message.content_blocks[]`.
+ChatForm = Literal["images", "content", "content_blocks"]
+CHAT_FORMS: tuple[ChatForm, ...] = ("images", "content", "content_blocks")
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class RelayOptions:
     answer, or None. `payload`: "small" solid images or "realistic" incompressible ones.
     `providers`: provider ids to serve (None: all). `job_steps`: polls of a job that show a
     non-terminal state before it completes. `journal`: requests kept in the upstream journal
-    (0: no journal, no control routes; see `conformance.server.journal`).
+    (0: no journal, no control routes; see `conformance.server.journal`). `chat_form`: where
+    chat-completion answers put their images (`ChatForm`).
     """
 
     keys: tuple[str, ...] = (DEFAULT_KEY,)
@@ -36,6 +42,7 @@ class RelayOptions:
     providers: tuple[str, ...] | None = None
     job_steps: int = 2
     journal: int = 0
+    chat_form: ChatForm = "images"
 
     def __post_init__(self) -> None:
         if isinstance(self.faults, (set, list, tuple)):
@@ -49,6 +56,8 @@ class RelayOptions:
                 raise ValueError(f"latency must satisfy 0 <= min <= max, not {self.latency}")
         if self.payload not in ("small", "realistic"):
             raise ValueError(f"payload must be 'small' or 'realistic', not {self.payload!r}")
+        if self.chat_form not in CHAT_FORMS:
+            raise ValueError(f"chat_form must be one of {', '.join(CHAT_FORMS)}")
         if self.journal < 0:
             raise ValueError("journal must be >= 0")
         if self.job_steps < 0:

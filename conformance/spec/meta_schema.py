@@ -134,6 +134,21 @@ _LIFECYCLE = {
     },
 }
 
+# Where images sit in an answer: item pointer plus fields relative to each item.
+_IMAGES: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["items"],
+    "properties": {
+        "form": {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"},
+        "items": _POINTER,
+        "data": {"type": "string"},
+        "mime": {"type": "string"},
+        "uri": {"type": "string"},
+        "filtered": {"type": "string"},
+    },
+}
+
 _RESPONSE = {
     "type": "object",
     "additionalProperties": False,
@@ -142,16 +157,14 @@ _RESPONSE = {
         "content_type": _STR,
         "schema": {"type": "object"},
         "foreign_shapes": {"type": "object", "additionalProperties": {"type": "object"}},
-        "images": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["items"],
-            "properties": {
-                "items": _POINTER,
-                "data": {"type": "string"},
-                "mime": {"type": "string"},
-                "uri": {"type": "string"},
-                "filtered": {"type": "string"},
+        "images": _IMAGES,
+        # other answer forms holding the same images (gateways differ), each with its source
+        "image_forms": {
+            "type": "array",
+            "items": {
+                **_IMAGES,
+                "required": ["form", "items", "source"],
+                "properties": {**_IMAGES["properties"], "source": {"$ref": "#/$defs/source"}},
             },
         },
         "required": {

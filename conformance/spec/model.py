@@ -181,6 +181,9 @@ class ImageLocator:
     mime: str | None = None
     uri: str | None = None
     filtered: str | None = None
+    #: The answer form's name (`images`, `content`, `content_blocks`) and where it is documented.
+    form: str | None = None
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,13 @@ class ResponseSpec:
     blocked: tuple[BlockedRule, ...]
     declared_at: Location
     required: tuple[RequiredField, ...] = ()
+    #: Other places gateways put the same images (`image_forms:`): the forms are alternatives,
+    #: read in order, and the first that holds any image item is the answer's.
+    image_forms: tuple[ImageLocator, ...] = ()
+
+    def locators(self) -> tuple[ImageLocator, ...]:
+        """Every documented image form, the primary first."""
+        return ((self.images,) if self.images is not None else ()) + self.image_forms
 
 
 @dataclass(frozen=True)

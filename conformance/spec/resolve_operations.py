@@ -180,21 +180,30 @@ class OperationResolver(CatalogueResolver):
             path_params=tuple(sorted(provider_op.get("path_params", {}).items())),
         )
 
+    def locator(self, doc: SourceDocument, at: str, images: dict[str, Any]) -> m.ImageLocator:
+        return m.ImageLocator(
+            images["items"],
+            images.get("data"),
+            images.get("mime"),
+            images.get("uri"),
+            images.get("filtered"),
+            images.get("form"),
+            self.required_source(doc, pointer_join(at, "source"), images["source"])
+            if "source" in images
+            else None,
+        )
+
     def response(self, doc: SourceDocument, at: str, raw: dict[str, Any]) -> m.ResponseSpec:
         images = raw.get("images")
         return m.ResponseSpec(
             content_type=raw["content_type"],
             schema=raw["schema"],
             foreign_shapes=dict(raw.get("foreign_shapes", {})),
-            images=m.ImageLocator(
-                images["items"],
-                images.get("data"),
-                images.get("mime"),
-                images.get("uri"),
-                images.get("filtered"),
-            )
-            if images
-            else None,
+            images=self.locator(doc, pointer_join(at, "images"), images) if images else None,
+            image_forms=tuple(
+                self.locator(doc, f"{at}/image_forms/{i}", form)
+                for i, form in enumerate(raw.get("image_forms", []))
+            ),
             blocked=tuple(
                 m.BlockedRule(
                     b["pointer"], b["outcome"], tuple(b["values"]) if "values" in b else None

@@ -55,9 +55,20 @@ EXPECTED_CHECK = {
     "open-polls": "auth",
     "keyed-image-urls": "image-payload",
     "unbounded-body": "status",
+    "drop-chat-images": "image-count",
 }
-# Faults whose finding needs a provider outside SMALL: Google's wrong-key reason API_KEY_INVALID.
-EXTRA_ARGS = {"drop-error-details": ["--provider", "google"]}
+# Faults whose finding needs a provider outside SMALL: Google's wrong-key reason API_KEY_INVALID,
+# OpenRouter's chat completions.
+EXTRA_ARGS = {
+    "drop-error-details": ["--provider", "google"],
+    # only chat completions carry it
+    "drop-chat-images": [
+        "--provider",
+        "openrouter",
+        "--model",
+        "google/gemini-3-pro-image-preview",
+    ],
+}
 
 
 def _run(args: list[str], tmp_path: Path) -> tuple[int, dict[str, object]]:
@@ -73,7 +84,7 @@ def _failing_checks(report: dict[str, object]) -> set[str]:
 
 
 def test_every_fault_has_an_expected_check() -> None:
-    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 25
+    assert set(EXPECTED_CHECK) == set(FAULTS) and len(FAULTS) == 26
 
 
 def test_default_run_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,9 +1,13 @@
 """Answers for the `openai-chat-images` family: Gemini image models over chat completions.
 
-The form OpenRouter and LiteLLM document: one choice whose assistant message has a short
-`content` and `images[]` of `{"type": "image_url", "image_url": {"url": "data:<mime>;base64,..."},
-"index": i}`. A content-policy trigger (BLOCK_PROMPT, NO_IMAGE) answers 200 with no images and
-`finish_reason: content_filter`, as LiteLLM maps Gemini's SAFETY / IMAGE_SAFETY reasons.
+One choice whose assistant message carries the images as `{"type": "image_url", "image_url":
+{"url": "data:<mime>;base64,..."}}` parts, in the relay's `chat_form` (the family's image forms):
+`images` — a short `content` and `images[]` (each with its `index`), as OpenRouter and LiteLLM
+answer; `content` — `content` itself a list of parts, a text part first; `content_blocks` —
+Portkey's form outside strict OpenAI compliance: `content` the text, `content_blocks[]` a text
+block and the image parts. A content-policy trigger (BLOCK_PROMPT, NO_IMAGE) answers 200 with no
+images and `finish_reason: content_filter` (LiteLLM's and Portkey's strict mapping of Gemini's
+SAFETY / IMAGE_SAFETY reasons), in every form.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from starlette.responses import Response
 
 from conformance import triggers
+from conformance.server import faults as f
 from conformance.server.answers import shapes
 from conformance.server.answers.base import (
     AnswerContext,
@@ -35,6 +40,23 @@ def _usage(ctx: AnswerContext, prompt: str, tier: str, images: int, text: str) -
         "completion_tokens": completion,
         "total_tokens": prompt_tokens + completion,
     }
+
+
+def _message(form: str, text: str, images: list[dict[str, Any]]) -> dict[str, Any]:
+    """The assistant message with `images` where `form` puts them."""
+    if form == "content":
+        parts = [{"type": "text", "text": text}] if text else []
+        parts += [{"type": p["type"], "image_url": p["image_url"]} for p in images]
+        return {"role": "assistant", "content": parts or None}
+    message: dict[str, Any] = {"role": "assistant", "content": text or None}
+    if form == "content_blocks":
+        blocks = [{"type": "text", "text": text}] if text else []
+        blocks += [{"type": p["type"], "image_url": p["image_url"]} for p in images]
+        if blocks:
+            message["content_blocks"] = blocks
+    elif images:
+        message["images"] = images
+    return message
 
 
 async def answer(ctx: AnswerContext) -> Response:
@@ -59,9 +81,9 @@ async def answer(ctx: AnswerContext) -> Response:
         for i, image in enumerate(rendered)
         if image.data is not None
     ]
-    message: dict[str, Any] = {"role": "assistant", "content": text or None}
-    if images:
-        message["images"] = images
+    if ctx.has(f.DROP_CHAT_IMAGES):
+        images = []
+    message = _message(ctx.relay.options.chat_form, text, images)
     document = {
         "id": "gen-" + shapes.response_id(),
         "object": "chat.completion",
