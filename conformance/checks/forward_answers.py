@@ -5,8 +5,10 @@ content-policy outcome there, then judge the answer the client got:
 
 - `forward-signature`: `thoughtSignature` and the other native fields of every part upstream
   sent survive byte for byte.
-- `forward-blocked`: a block upstream stays a block (reported as blocked, or a 4xx refusal),
-  not a 5xx and not a silent empty success.
+- `forward-blocked`: a block upstream stays a block in the provider's blocked form (a rule of
+  its spec: finishReason, promptFeedback, raiFilteredReason ...; a 4xx only when upstream's
+  block was itself a 4xx refusal), not a 5xx, not a refusal the provider does not document and
+  not a silent empty success.
 - `forward-error`: an upstream error reaches the client with the right status in the
   provider's error envelope (a 429 keeps its retry delay, as RetryInfo or Retry-After).
 """
@@ -95,8 +97,18 @@ def stays_blocked(case: Case, exchange: Exchange) -> Iterator[Finding]:
     outcome = blocked(case, exchange)
     if outcome is not None:
         yield passed(f"still a block: {outcome}", rule="blocked")
+    elif 400 <= response.status < 500 and 400 <= entry.status < 500:
+        yield passed(
+            f"the {entry.status} refusal upstream reached the client as a {response.status}",
+            rule="blocked",
+        )
     elif 400 <= response.status < 500:
-        yield passed(f"the block reached the client as a {response.status} refusal", rule="blocked")
+        rules = ", ".join(r.pointer for r in case.operation.response.blocked) or "none"
+        yield failed(
+            f"upstream blocked in a {entry.status} answer but the client got a {response.status} "
+            f"refusal, not {case.provider.id}'s blocked form (blocked answers carry: {rules})",
+            rule="blocked",
+        )
     elif response.status >= 500:
         yield failed(f"the block upstream became a {response.status}", rule="blocked")
     else:

@@ -25,6 +25,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 CLIENT_KEY = "client-key-routescope"
+#: Google's documented request size limit, which a faithful relay enforces (specs/README.md).
+BODY_LIMIT = 20 * 1024 * 1024
 UPSTREAM_KEY = "upstream-key-google"
 
 #: breakage -> the one forwarding check that must fail.
@@ -38,6 +40,8 @@ BREAKAGES = {
     "fabricate": "forward-reached",
     "strip-signature": "forward-signature",
     "block-to-500": "forward-blocked",
+    "block-to-empty-200": "forward-blocked",
+    "block-to-refusal": "forward-blocked",
     "error-to-500": "forward-error",
 }
 
@@ -71,6 +75,25 @@ def _blocked(answer: Any) -> bool:
     return any(isinstance(p, dict) and "raiFilteredReason" in p for p in predictions)
 
 
+def _unblocked(answer: Any) -> Any:
+    """The answer with every content-policy sign taken out: a 200 that reports nothing."""
+    answer.pop("promptFeedback", None)
+    for candidate in answer.get("candidates") or []:
+        candidate["finishReason"] = "STOP"
+    answer["predictions"] = (
+        [
+            p
+            for p in answer.get("predictions") or []
+            if isinstance(p, dict) and "raiFilteredReason" not in p
+        ]
+        if "predictions" in answer
+        else None
+    )
+    if answer["predictions"] is None:
+        del answer["predictions"]
+    return answer
+
+
 def _strip_signatures(answer: Any) -> Any:
     for candidate in answer.get("candidates") or []:
         for part in (candidate.get("content") or {}).get("parts") or []:
@@ -87,6 +110,8 @@ def relay_app(upstream: str) -> Starlette:
         if request.headers.get("authorization") != f"Bearer {CLIENT_KEY}":
             return _error(401, "UNAUTHENTICATED", "invalid API key")
         path = "/" + request.path_params["rest"]
+        if int(request.headers.get("content-length") or 0) > BODY_LIMIT:  # refused unread
+            return _error(413, "INVALID_ARGUMENT", "Request payload size exceeds the limit.")
         try:
             body = json.loads(await request.body())
         except ValueError:
@@ -108,6 +133,10 @@ def relay_app(upstream: str) -> Starlette:
             document = None
         if breakage == "block-to-500" and _blocked(document):
             return _error(500, "INTERNAL", "upstream said nothing useful")
+        if breakage == "block-to-empty-200" and _blocked(document):
+            return JSONResponse(_unblocked(document), status_code=200)
+        if breakage == "block-to-refusal" and _blocked(document):
+            return _error(403, "PERMISSION_DENIED", "The request was refused by a content policy.")
         if breakage == "error-to-500" and answer.status_code >= 400:
             return Response("upstream failed", status_code=500, media_type="text/plain")
         if breakage == "strip-signature" and answer.status_code == 200:
