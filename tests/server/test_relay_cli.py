@@ -90,7 +90,9 @@ def test_relay_options_validate() -> None:
     with pytest.raises(ValueError):
         RelayOptions(job_steps=-1)
     assert RelayOptions().keys == ("test-key",)
-    assert len(FAULTS) == len(set(FAULTS)) == 24
+    assert len(FAULTS) == len(set(FAULTS)) == 26
+    with pytest.raises(ValueError, match="chat_form"):
+        RelayOptions(chat_form="elsewhere")  # type: ignore[arg-type]
 
 
 def test_pixel_sizes(spec: Spec) -> None:
