@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import run_checks
@@ -196,3 +196,24 @@ def test_any_payload_round_trips(data: bytes, mime: str) -> None:
     url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
     image = data_url_image("/x", url, None)
     assert (image.data, image.declared_mime, image.problem) == (data, mime, None)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    form=st.sampled_from(FORMS),
+    count=st.integers(min_value=0, max_value=4),
+    text=st.sampled_from(["", "here it is"]),
+)
+def test_every_form_yields_exactly_its_images(form: str, count: int, text: str) -> None:
+    from conformance.checks.common import images
+    from conformance.server.answers.chat_images import _message
+
+    jpeg = make_image(8, 8, "jpeg")
+    parts = [{**_part(jpeg), "index": i} for i in range(count)]
+    body = _answer(_message(form, text, parts))
+    case = _case()
+    answer = Response(200, JSON, json.dumps(body).encode())
+    found = images(case, Exchange(case.request, "http://x", answer))
+    assert found is not None and len(found) == count
+    assert all(i.data == jpeg and i.declared_mime == "image/jpeg" for i in found)
+    assert all(f"/message/{form}/" in i.pointer for i in found)
