@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.plan.case import AuthSlot, Request
@@ -72,6 +72,7 @@ class _Sized(httpx.AsyncByteStream):
             yield part
 
 
+@settings(deadline=None, max_examples=40)  # an event loop per example
 @given(
     st.binary(max_size=20_000).map(lambda b: b * 3),
     st.lists(st.sampled_from([0, 1, 7, 4095, 4096, 5000, 20_000]), max_size=30),

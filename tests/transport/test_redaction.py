@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncIterator
 
 import httpx
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.plan.case import AuthSlot, Request
@@ -101,6 +101,7 @@ class _Split(httpx.AsyncByteStream):
             yield part
 
 
+@settings(deadline=None, max_examples=40)  # an event loop per example
 @given(LONG_KEYS, st.integers(1, MIN_ANYWHERE - 1))
 def test_an_echoed_key_is_redacted_in_headers_and_across_chunk_boundaries(
     key: str, cut: int
