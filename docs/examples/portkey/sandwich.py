@@ -6,7 +6,7 @@
 Offline and loopback only. It starts `conformance serve --provider google --provider vertex`
 (the upstream, with its journal), starts Portkey's `build/start-server.js --headless` under
 node with `--import loopback.mjs` (Portkey binds every interface otherwise), waits for it, and
-runs four sandwich runs, all with `--upstream` and `--upstream-key client` (the gateway holds
+runs five sandwich runs, all with `--upstream` and `--upstream-key client` (the gateway holds
 no provider key: the client's is passed on), the routing headers given with `--header`:
 
 1. `gemini-native`: `--provider google` on the Gemini image models through Portkey's
@@ -20,7 +20,10 @@ no provider key: the client's is passed on), the routing headers given with `--h
    `--specs`: the openai-chat-images family at Portkey's `/v1/chat/completions`), which Portkey
    translates to Google's `:generateContent`;
 4. `chat-relaxed`: the same with `x-portkey-strict-open-ai-compliance: false`, Portkey's switch
-   for answers beyond OpenAI's schema (where it puts the images, in `content_blocks`).
+   for answers beyond OpenAI's schema (where it puts the images, in `content_blocks`);
+5. `vertex-images`: `--provider portkey-images` (the spec layer's OpenAI-style images at
+   Portkey's `/v1/images/generations`), which Portkey translates to Vertex's Imagen `:predict`
+   (`--upstream-provider vertex`, the project and region as `x-portkey-vertex-*` headers).
 
 It prints every distinct failing `forward-*` finding and writes each run's JSON report into
 --out. Exit 0 when every run completed (findings are expected: see docs/portkey.md), 2 when
@@ -48,7 +51,13 @@ UPSTREAM_KEY = "upstream-key-google"
 GEMINI_MODELS = ("gemini-2.5-flash-image", "gemini-3-pro-image-preview")
 IMAGEN_MODELS = ("imagen-4.0-generate-001", "imagen-4.0-fast-generate-001")
 GATEWAY = Path("node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
-RUNS = ("portkey-gemini-native", "portkey-vertex-predict", "portkey-chat", "portkey-chat-relaxed")
+RUNS = (
+    "portkey-gemini-native",
+    "portkey-vertex-predict",
+    "portkey-chat",
+    "portkey-chat-relaxed",
+    "portkey-vertex-images",
+)
 
 
 def free_port() -> int:
@@ -132,7 +141,7 @@ def failures(report: Path, wanted: object = None) -> Counter[tuple[str, str]]:
 
 
 def runs(relay: str, upstream: str) -> list[tuple[str, list[str]]]:
-    """The four sandwich runs: label and `conformance` arguments."""
+    """The five sandwich runs: label and `conformance` arguments."""
 
     def route(provider: str, path: str) -> list[str]:
         return [
@@ -146,6 +155,11 @@ def runs(relay: str, upstream: str) -> list[tuple[str, list[str]]]:
     common = ["--upstream", upstream, "--upstream-key", "client"]
     chat = ["--provider", "portkey", *route("google", "google")]
     relaxed = ["--header", "x-portkey-strict-open-ai-compliance: false"]
+    # Portkey builds the Vertex path from these two headers (handlerUtils.ts).
+    vertex = ["--header", "x-portkey-vertex-project-id: conformance-test"]
+    vertex += ["--header", "x-portkey-vertex-region: us-central1"]
+    images = ["--provider", "portkey-images", "--upstream-provider", "vertex"]
+    images += [*route("vertex-ai", "vertex"), *vertex]
     return [
         (
             RUNS[0],
@@ -167,6 +181,10 @@ def runs(relay: str, upstream: str) -> list[tuple[str, list[str]]]:
         (
             RUNS[3],
             ["--specs", str(HERE / "spec"), "run", "--base-url", relay, *common, *chat, *relaxed],
+        ),
+        (
+            RUNS[4],
+            ["--specs", str(HERE / "spec"), "run", "--base-url", relay, *common, *images],
         ),
     ]
 
