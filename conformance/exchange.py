@@ -13,7 +13,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from conformance.plan.case import Request
 from conformance.spec.model import Model, Operation, Provider
@@ -129,6 +129,11 @@ def _undigested(value: str) -> str:
     return value if at < 0 else value[:at] + "<redacted>"
 
 
+#: Whose key a sandwiched relay sends upstream: its own, or the client's passed through.
+KeyMode = Literal["relay", "client"]
+KEY_MODES: tuple[KeyMode, ...] = ("relay", "client")
+
+
 @dataclass(frozen=True)
 class Upstream:
     """What arrived upstream for one case of a sandwich run (`--upstream URL`).
@@ -136,7 +141,9 @@ class Upstream:
     `marker` is the nonce the case's prompt carried (None: the case has no prompt to carry one);
     `provider`/`model`/`operation` are what the upstream documents for the case's model (None
     when the specs do not know it); `client_key_seen` names where the client's own key showed up
-    upstream; `error` says why the journal could not be read.
+    upstream; `key_mode` says whether the relay is expected to send its own key ("relay") or
+    the client's ("client": a bring-your-own-key pass-through); `error` says why the journal
+    could not be read.
     """
 
     marker: str | None
@@ -144,6 +151,7 @@ class Upstream:
     script: str | None = None
     client_key_seen: tuple[str, ...] = ()
     error: str | None = None
+    key_mode: KeyMode = "relay"
     provider: Provider | None = field(default=None, compare=False, repr=False)
     model: Model | None = field(default=None, compare=False, repr=False)
     operation: Operation | None = field(default=None, compare=False, repr=False)
@@ -154,6 +162,7 @@ class Upstream:
             "script": self.script,
             "entries": [e.as_dict() for e in self.entries],
             "client_key_seen": list(self.client_key_seen),
+            "key_mode": self.key_mode,
             "error": self.error,
         }
 

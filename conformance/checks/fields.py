@@ -4,7 +4,8 @@ The forwarding checks read what the client sent with the provider's parameters a
 upstream with the upstream's, by concept. Reading follows a parameter's path and its aliases
 (camelCase and snake_case, as Google's proto-JSON accepts both). Comparing knows the few ways the
 same meaning is spelled differently: case-insensitive enums, snake_case vs camelCase keys inside
-objects, and an OpenAI-style `WxH` size against an `W:H` aspect ratio.
+objects, an OpenAI-style `WxH` size against an `W:H` aspect ratio, and a set of output
+modalities in another order.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ _MISSING: Any = object()
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 _RATIO = re.compile(r"^(\d+):(\d+)$")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+#: Concepts whose value is a set spelled as a list (`unique_items` in every spec that has them):
+#: `["image", "text"]` and Google's `["TEXT", "IMAGE"]` ask for the same output.
+_UNORDERED = frozenset({"response_modalities"})
 
 
 def _names(operation: Operation | None, path: tuple[str, ...]) -> tuple[str, ...]:
@@ -89,4 +93,7 @@ def same(concept: str | None, sent: Any, arrived: Any, *, fold_case: bool) -> bo
             return abs(float(a) - float(b)) < 0.08
     if concept == "prompt" and isinstance(sent, str) and isinstance(arrived, str):
         return sent in arrived
-    return bool(canonical(sent, fold_case=fold_case) == canonical(arrived, fold_case=fold_case))
+    a, b = canonical(sent, fold_case=fold_case), canonical(arrived, fold_case=fold_case)
+    if concept in _UNORDERED and isinstance(a, list) and isinstance(b, list):
+        return sorted(map(repr, a)) == sorted(map(repr, b))
+    return bool(a == b)

@@ -14,6 +14,8 @@ matched to the client's by concept.
 - `forward-added`: nothing un-asked that changes behaviour: no field upstream refuses, no
   default different from the provider's documented one.
 - `forward-key`: the client's key never goes upstream; the relay's own key is accepted there.
+  With `--upstream-key client` (a bring-your-own-key gateway) the other way round: the client's
+  key arrives upstream as sent, and a missing or wrong one is refused there, not replaced.
 """
 
 from __future__ import annotations
@@ -404,6 +406,9 @@ def key(case: Case, exchange: Exchange) -> Iterator[Finding]:
         yield found
         return
     upstream, _ = found
+    if upstream.key_mode == "client":
+        yield from _passed_through(case, upstream)
+        return
     if upstream.client_key_seen:
         yield failed(
             f"the client's own key was forwarded upstream ({', '.join(upstream.client_key_seen)})",
@@ -418,3 +423,36 @@ def key(case: Case, exchange: Exchange) -> Iterator[Finding]:
         )
     if not upstream.client_key_seen and not refused:
         yield passed("the relay sent its own key, accepted upstream; the client's stayed home")
+
+
+def _passed_through(case: Case, upstream: Upstream) -> Iterator[Finding]:
+    """forward-key for a relay that passes the client's own key on (`--upstream-key client`)."""
+    if not upstream.entries:
+        yield passed("nothing reached upstream, so no key was passed on")
+        return
+    refused = [e for e in upstream.entries if e.auth != "accepted"]
+    if case.request.auth.mode != "valid":
+        if refused:
+            label = case.request.auth.label()
+            yield passed(f"passed through as the client sent it ({label}), refused upstream")
+        else:
+            yield failed(
+                f"the client sent {case.request.auth.label()}, yet upstream accepted a key: the "
+                "relay put a key of its own in",
+                rule="client-key",
+            )
+        return
+    if refused:
+        yield failed(
+            f"upstream refused the client's key the relay passed on: {refused[-1].auth} key on "
+            f"{refused[-1].method} {refused[-1].path}",
+            rule="upstream-key",
+        )
+    elif not upstream.client_key_seen:
+        yield failed(
+            "upstream accepted a key, but not the client's: the relay replaced it",
+            rule="client-key",
+        )
+    else:
+        where = ", ".join(upstream.client_key_seen)
+        yield passed(f"the client's key was passed through ({where}) and accepted upstream")

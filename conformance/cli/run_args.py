@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 from conformance.checks import REGISTRY
+from conformance.exchange import KEY_MODES
 from conformance.transport.reading import DEFAULT_MAX_BODY
 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
@@ -103,6 +104,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="google",
         metavar="P",
         help="the provider the upstream at --upstream speaks as (default google)",
+    )
+    send.add_argument(
+        "--upstream-key",
+        choices=KEY_MODES,
+        default="relay",
+        help="sandwich run: whose key the relay sends upstream: its own (relay, the default: "
+        "the client's key must stay home) or the client's, passed through (client: a "
+        "bring-your-own-key gateway such as Portkey's open-source one)",
     )
     send.add_argument(
         "--api-key-env",

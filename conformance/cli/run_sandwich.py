@@ -57,6 +57,7 @@ async def attach_hook(
             args.upstream_provider,
             _client_key(spec, args, target),
             timeout=min(target.timeout, 60.0),
+            key_mode=args.upstream_key,
         ) as sandwich:
             yield sandwich.attach
     except SandwichError as exc:

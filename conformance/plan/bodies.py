@@ -96,6 +96,8 @@ def base_body(model: Model, operation: Operation, prompt: str = PROMPT) -> dict[
             body = set_path(body, param.path, prompt)
         elif param.concept == "model" and param.path:
             body = set_path(body, param.path, param.enum[0] if param.enum else model.id)
+        elif param.is_fixed and param.enum is not None:
+            body = set_path(body, param.path, param.enum[0])
     return body
 
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from conformance.exchange import Exchange, JournalEntry, Upstream
+from conformance.exchange import Exchange, JournalEntry, KeyMode, Upstream
 from conformance.plan.case import Case, Expect
 from conformance.plan.planner import Plan
 from conformance.server.control import JOURNAL_PATH, SCRIPTS_PATH
@@ -185,6 +185,7 @@ class Sandwich:
         marks: dict[str, Marked],
         upstream_provider: str,
         client_key: str | None,
+        key_mode: KeyMode = "relay",
     ) -> None:
         self._client = client
         self._spec = spec
@@ -192,6 +193,7 @@ class Sandwich:
         self._provider = upstream_provider
         self._digest = key_digest(client_key) if client_key else None
         self._key = client_key
+        self._key_mode: KeyMode = key_mode
 
     async def check_upstream(self) -> None:
         """Raise SandwichError unless the upstream journals and accepts every script."""
@@ -218,7 +220,12 @@ class Sandwich:
         mark = self._marks.get(case.id, Marked(None))
         provider, model, operation = upstream_of(self._spec, self._provider, case)
         base = Upstream(
-            mark.marker, script=mark.script, provider=provider, model=model, operation=operation
+            mark.marker,
+            script=mark.script,
+            key_mode=self._key_mode,
+            provider=provider,
+            model=model,
+            operation=operation,
         )
         if mark.marker is None:
             return dataclasses.replace(exchange, upstream=base)
@@ -263,10 +270,11 @@ async def open_sandwich(
     upstream_provider: str,
     client_key: str | None,
     timeout: float = 30.0,
+    key_mode: KeyMode = "relay",
 ) -> AsyncIterator[Sandwich]:
     parts = urlsplit(upstream_url)
     root = f"{parts.scheme}://{parts.netloc}"
     async with httpx.AsyncClient(base_url=root, timeout=timeout) as client:
-        sandwich = Sandwich(client, spec, marks, upstream_provider, client_key)
+        sandwich = Sandwich(client, spec, marks, upstream_provider, client_key, key_mode)
         await sandwich.check_upstream()
         yield sandwich

@@ -53,6 +53,9 @@ def sample_body(
     prompt_param = operation.by_concept("prompt")
     if prompt_param is not None:
         place(body, prompt_param, prompt)
+    for fixed in operation.body_parameters:
+        if fixed.is_fixed and fixed.enum is not None:
+            place(body, fixed, fixed.enum[0])
     for concept, value in (concepts or {}).items():
         param = operation.by_concept(concept)
         if param is None:

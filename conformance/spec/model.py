@@ -113,6 +113,18 @@ class Parameter:
     def is_container(self) -> bool:
         return self.type in ("object", "array") and self.items_enum is None
 
+    @property
+    def is_fixed(self) -> bool:
+        """Required, with one documented value and no concept of its own (a chat message's
+        `role: user`): every valid request carries exactly that value."""
+        return (
+            self.required
+            and bool(self.path)
+            and self.enum is not None
+            and len(self.enum) == 1
+            and self.concept is None
+        )
+
 
 @dataclass(frozen=True)
 class PixelSize:

@@ -31,3 +31,14 @@ def test_enums_fold_case_only_when_the_spec_says_so() -> None:
     assert not same("person_generation", "ALLOW_ADULT", "allow_adult", fold_case=False)
     assert same("prompt", "a cat", "a cat [conformance-case:00]", fold_case=False)
     assert not same("image_size", "2K", "1K", fold_case=False)
+
+
+@given(st.permutations(["image", "text"]))
+def test_output_modalities_are_a_set(order: list[str]) -> None:
+    # Portkey leaves `responseModalities` out when the client omits `modalities`: Google's
+    # default ["TEXT", "IMAGE"] means the chat family's documented ["image", "text"].
+    assert same("response_modalities", order, ["TEXT", "IMAGE"], fold_case=True)
+    assert not same("response_modalities", order, ["IMAGE"], fold_case=True)
+    assert not same("response_modalities", order, ["TEXT", "IMAGE"], fold_case=False)
+    # Order matters where the value is not a set.
+    assert not same("contents", ["a", "b"], ["b", "a"], fold_case=False)
