@@ -183,6 +183,12 @@ class Exchange:
     notes: tuple[str, ...] = field(default=())
     upstream: Upstream | None = None
 
+    @cached_property
+    def derived(self) -> dict[str, Any]:
+        """What readers work out from this exchange once and share (the images every image check
+        reads, decoded once): it goes with the exchange, `dataclasses.replace` does not copy it."""
+        return {}
+
     @property
     def requests_sent(self) -> int:
         """HTTP requests this exchange took, retries, polls and fetches included."""

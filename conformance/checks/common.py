@@ -7,10 +7,11 @@ last poll). URL answers are matched with the image fetches the transport recorde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from conformance.exchange import Exchange, Response
-from conformance.images import decode_base64_strict
+from conformance.images import ImageInfo, decode_base64_strict, inspect_image
 from conformance.plan.case import Case
 from conformance.spec.model import Operation
 
@@ -75,9 +76,27 @@ class Image:
     problem: str | None = None
     url: str | None = None
 
+    @cached_property
+    def info(self) -> ImageInfo:
+        """The payload sniffed, sized and walked once for every check that asks (callers look
+        at `data` first: without bytes this is the empty payload's verdict)."""
+        return inspect_image(self.data or b"")
+
 
 def images(case: Case, exchange: Exchange) -> list[Image] | None:
-    """Every image in the answer (filtered items excluded); None when there is no locator."""
+    """Every image in the answer (filtered items excluded); None when there is no locator.
+
+    Decoded once per exchange and case: half a dozen checks read the same images.
+    """
+    key = f"images:{case.id}"
+    memo = exchange.derived
+    if key not in memo:
+        memo[key] = _images(case, exchange)
+    found: list[Image] | None = memo[key]
+    return None if found is None else list(found)
+
+
+def _images(case: Case, exchange: Exchange) -> list[Image] | None:
     operation, body = image_source(case, exchange)
     locator = operation.response.images
     if locator is None or body is None:

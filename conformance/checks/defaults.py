@@ -14,7 +14,7 @@ from conformance.checks.common import blocked, images
 from conformance.checks.images import expected_ratio
 from conformance.checks.registry import Finding, check, judged, passed
 from conformance.exchange import Exchange
-from conformance.images import inspect_image, same_format
+from conformance.images import same_format
 from conformance.plan.case import Case
 from conformance.spec.model import Parameter
 
@@ -24,7 +24,7 @@ def _sizes(case: Case, exchange: Exchange) -> list[tuple[str, int, int, str | No
     for image in images(case, exchange) or []:
         if image.data is None:
             continue
-        info = inspect_image(image.data)
+        info = image.info
         if info.width and info.height:
             out.append((image.pointer, info.width, info.height, info.mime, image.encoding))
     return out

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from conformance.checks.common import Image, blocked, images
 from conformance.checks.registry import Finding, check, failed, judged, passed
 from conformance.exchange import Exchange
-from conformance.images import inspect_image, same_format
+from conformance.images import same_format
 from conformance.plan.case import Case
 from conformance.spec.diagnostics import Location
 from conformance.spec.model import Model
@@ -81,7 +81,7 @@ def image_count(case: Case, exchange: Exchange) -> Iterator[Finding]:
 def _payload(image: Image) -> Finding:
     if image.data is None:
         return failed(image.problem or "no image bytes", pointer=image.pointer, rule="decode")
-    info = inspect_image(image.data)
+    info = image.info
     if not info.complete:
         return failed(
             f"payload is not a whole image: {info.problem}", pointer=image.pointer, rule="complete"
@@ -120,7 +120,7 @@ def _exact_size(case: Case, exchange: Exchange, size: str) -> Iterator[Finding]:
     for image in images(case, exchange) or []:
         if image.data is None:
             continue
-        info = inspect_image(image.data)
+        info = image.info
         if info.width is None or info.height is None:
             continue
         got = f"{info.width}x{info.height}"
@@ -149,7 +149,7 @@ def pixel_size(case: Case, exchange: Exchange) -> Iterator[Finding]:
     for image in images(case, exchange) or []:
         if image.data is None:
             continue
-        info = inspect_image(image.data)
+        info = image.info
         if info.width is None or info.height is None:
             continue
         got = f"{info.width}x{info.height}"
@@ -204,7 +204,7 @@ def output_format(case: Case, exchange: Exchange) -> Iterator[Finding]:
             )
         if image.data is None or expect.mime is None:
             continue
-        sniffed = inspect_image(image.data).mime
+        sniffed = image.info.mime
         if sniffed is None:
             continue
         yield judged(

@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image
 
-from conformance.images.sniff import MAX_DECODE_PIXELS, inspect_image
+from conformance.images.sniff import MAX_DECODE_PIXELS, ImageInfo, inspect_image
 
 __all__ = ["THUMBNAIL_SIDE", "ImageSummary", "summarize_image", "thumbnail_data_uri"]
 
@@ -79,13 +79,16 @@ def summarize_image(
     problem: str | None = None,
     url: str | None = None,
     thumbnail: bool = False,
+    info: ImageInfo | None = None,
 ) -> ImageSummary:
-    """Measure `data` (None: the image could not be obtained, `problem` says why)."""
+    """Measure `data` (None: the image could not be obtained, `problem` says why); `info` is
+    `inspect_image(data)` when the caller already has it."""
     if data is None:
         return ImageSummary(
             pointer, encoding, declared_mime, None, None, None, None, None, False, problem, url
         )
-    info = inspect_image(data)
+    if info is None:
+        info = inspect_image(data)
     return ImageSummary(
         pointer,
         encoding,

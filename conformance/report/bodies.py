@@ -3,8 +3,9 @@
 A report must show what came back without carrying multi-MB base64 images (the HTML shows a
 thumbnail instead, the JSON says where the image was and what it measured). Image payloads are
 replaced by the marker `<image #N>` (N indexes the case's `images`), so a renderer can put the
-thumbnail where the payload was; any other string longer than `MAX_STRING` is cut. Bodies that
-are not JSON are kept as text up to `MAX_TEXT` characters, binary ones only by their size.
+thumbnail where the payload was; any other long string is cut by the rule `runner.retain` keeps
+bodies by (`runner.elision`). Bodies that are not JSON are kept as text up to `MAX_TEXT`
+characters, binary ones only by their size.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.exchange import Response
+from conformance.runner.elision import elide
 
-MAX_STRING = 512
 MAX_TEXT = 4000
 IMAGE_MARKER = re.compile(r"<image #(\d+)>")
 
@@ -32,8 +33,8 @@ def _slim(value: Any, pointer: str, images: Mapping[str, int]) -> Any:
         return {k: _slim(v, f"{pointer}/{_escape(str(k))}", images) for k, v in value.items()}
     if isinstance(value, list):
         return [_slim(v, f"{pointer}/{i}", images) for i, v in enumerate(value)]
-    if isinstance(value, str) and len(value) > MAX_STRING:
-        return value[:64] + f"… [{len(value) - 64} more characters elided]"
+    if isinstance(value, str):
+        return elide(value)
     return value
 
 

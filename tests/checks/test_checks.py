@@ -144,3 +144,31 @@ def test_an_advisory_case_refused_for_its_key_is_not_a_pass(
     (status,) = [f for f in run_checks(case, _ex(case, code, body)) if f.check == "status"]
     assert status.outcome == outcome
     assert status.advisory is (outcome == "pass")
+
+
+def test_every_check_reads_images_decoded_and_walked_once(
+    spec: Spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conformance.checks.common as common
+
+    calls = {"decode": 0, "inspect": 0}
+
+    def counted(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            calls[name] += 1
+            return fn(*args, **kw)
+
+        return wrapper
+
+    monkeypatch.setattr(
+        common, "decode_base64_strict", counted("decode", common.decode_base64_strict)
+    )
+    monkeypatch.setattr(common, "inspect_image", counted("inspect", common.inspect_image))
+    case = _case(spec, "cover/parameters.aspectRatio=16:9")
+    n = case.expect.images or 1
+    exchange = _ex(case, 200, _predictions(n, 1408, 768))
+    found = run_checks(case, exchange)
+    assert _by(found, "fail") == set() and len(found) > 3
+    assert calls == {"decode": n, "inspect": n}  # n copies of one image: one decode each
+    again = run_checks(case, exchange)
+    assert again == found and calls == {"decode": n, "inspect": n}

@@ -1,9 +1,10 @@
 """Each case is isolated (what its checks raise is its own `error`), and finished cases keep
-only slimmed bodies with the original's size and hash."""
+only slimmed bodies with the original's size and hash, from which a report is the same."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 from collections.abc import Iterator
@@ -11,12 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conformance.checks import REGISTRY
 from conformance.exchange import Exchange, Response
 from conformance.images import make_base64_image
 from conformance.plan.case import Case, Request
 from conformance.plan.planner import PlanOptions, plan
+from conformance.report.bodies import slim_body as report_body
 from conformance.runner.engine import execute
 from conformance.runner.retain import HEAD_BYTES, SLIM_BYTES, WHOLE_BYTES, retain
 from conformance.spec.model import Spec
@@ -113,3 +117,54 @@ def test_huge_bodies_that_do_not_slim_keep_their_head() -> None:
     response = retain(Exchange(Request("GET", "/"), "u", _response(body))).response
     assert response is not None and response.retained == "truncated"
     assert response.body == body[:HEAD_BYTES] and response.size == len(body)
+
+
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8)
+    | st.text(alphabet='ab/~é\ud800"', min_size=400, max_size=700)
+    | st.sampled_from(["x" * 70_000, make_base64_image(64, 64, "png")])
+)
+DOCUMENTS = st.recursive(
+    LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(alphabet="ab/~", max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(DOCUMENTS, st.data())
+def test_a_report_shows_a_retained_body_as_it_would_the_whole_one(
+    document: object, data: st.DataObject
+) -> None:
+    body = json.dumps({"pad": "p" * WHOLE_BYTES, "doc": document}).encode()
+    whole = _response(body)
+    kept = retain(Exchange(Request("GET", "/"), "u", whole)).response
+    assert kept is not None and kept.retained in ("slimmed", "truncated")
+    assert kept.size == len(body) and kept.original_sha256 == hashlib.sha256(body).hexdigest()
+    if kept.retained == "truncated":  # still larger than SLIM_BYTES once cut
+        return
+    pointers = data.draw(st.lists(st.sampled_from(["/pad", "/doc", "/doc/0", "/doc/a"])))
+    images = {p: n for n, p in enumerate(pointers)}
+    assert report_body(kept, images) == report_body(whole, images)
+
+
+def test_binary_answers_keep_only_their_head() -> None:
+    image = base64.b64decode(make_base64_image(512, 512, "png", payload="realistic"))
+    assert len(image) > WHOLE_BYTES
+    response = retain(Exchange(Request("GET", "/"), "u", _response(image, "image/png"))).response
+    assert response is not None and response.retained == "truncated"
+    assert response.body == image[:HEAD_BYTES] and response.size == len(image)
+    assert report_body(response, {"": 0})["kind"] == "binary"
+
+
+def test_large_text_answers_are_kept_whole_up_to_the_slim_limit() -> None:
+    text = ("é" * WHOLE_BYTES).encode()
+    exchange = Exchange(Request("GET", "/"), "u", _response(text, "text/plain"))
+    assert retain(exchange) == exchange

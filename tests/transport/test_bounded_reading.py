@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance.plan.case import AuthSlot, Request
@@ -54,6 +54,39 @@ def test_bodies_decode_up_to_exactly_the_limit(
     assert _read(pack(body), encoding, len(body)) == body
     with pytest.raises(BodyTooLarge):
         _read(pack(body), encoding, len(body) - 1)
+
+
+class _Sized(httpx.AsyncByteStream):
+    """A raw body arriving in the given chunk sizes (tiny and large mixed)."""
+
+    def __init__(self, body: bytes, sizes: list[int]) -> None:
+        self._parts: list[bytes] = []
+        at = 0
+        for size in sizes:
+            self._parts.append(body[at : at + size])
+            at += size
+        self._parts.append(body[at:])
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for part in self._parts:
+            yield part
+
+
+@settings(deadline=None, max_examples=40)  # an event loop per example
+@given(
+    st.binary(max_size=20_000).map(lambda b: b * 3),
+    st.lists(st.sampled_from([0, 1, 7, 4095, 4096, 5000, 20_000]), max_size=30),
+    st.integers(0, 70_000),
+)
+def test_any_chunking_reads_the_body_or_stops_at_the_limit(
+    body: bytes, sizes: list[int], limit: int
+) -> None:
+    response = httpx.Response(200, stream=_Sized(body, sizes))
+    if len(body) <= limit:
+        assert asyncio.run(read_body(response, limit)) == body
+    else:
+        with pytest.raises(BodyTooLarge):
+            asyncio.run(read_body(response, limit))
 
 
 def test_a_decompression_bomb_stops_at_the_limit_without_inflating_it() -> None:
