@@ -39,7 +39,9 @@ from conformance.cli.run_reports import (
     write_reports,
 )
 from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
+from conformance.plan import collector
 from conformance.plan.planner import Plan, PlanOptions, plan
+from conformance.plan.shard import ShardPlan
 from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
@@ -176,9 +178,10 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
             )
     except CassetteError as exc:  # a damaged cassette file, met when vcrpy loads it
         raise UsageError(str(exc)) from None
-    print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
-    print_stale(console, replaying, store.root)
-    write_reports(args, result, replaying.base_urls())
+    with collector.paused():  # from here on only report data is built
+        print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
+        print_stale(console, replaying, store.root)
+        write_reports(args, result, replaying.base_urls())
     green = result.gate(tolerate_errors=args.tolerate_errors)
     return EXIT_OK if green and not replaying.stale and not replaying.orphaned else EXIT_FINDINGS
 
@@ -221,6 +224,20 @@ def run(args: argparse.Namespace) -> int:
             result = run_sync(_execute(spec, the_plan, args, target, console, marks))
     else:
         result = run_sync(_execute(spec, the_plan, args, target, console, marks))
+    with collector.paused():  # from here on only report data is built
+        _finish(spec, args, target, console, result, shard)
+    return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS
+
+
+def _finish(
+    spec: Spec,
+    args: argparse.Namespace,
+    target: TargetOptions,
+    console: Console,
+    result: RunResult,
+    shard: ShardPlan | None,
+) -> None:
+    """The summary, the hints and the report files of a finished run."""
     print_summary(
         console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
     )
@@ -235,4 +252,3 @@ def run(args: argparse.Namespace) -> int:
             f"recorded into {args.record} (replay: conformance run --replay {args.record})"
         )
     write_reports(args, result, opts.base_urls(spec, target), shard)
-    return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS

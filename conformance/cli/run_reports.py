@@ -14,6 +14,7 @@ from conformance.cli.common import UsageError
 from conformance.plan.planner import Plan
 from conformance.plan.shard import Shard, ShardPlan, parse_shard, shard_plan
 from conformance.report import Report, from_run, write_html, write_json, write_junit, write_markdown
+from conformance.report.json_stream import write_run_json
 from conformance.runner import RunResult
 
 Writer = Callable[[Report, Path], None]
@@ -70,6 +71,19 @@ def write_reports(
 ) -> None:
     files = requested(args)
     if not files:
+        return
+    if [writer for _, writer in files] == [write_json]:  # no renderer needs the whole report
+        try:
+            write_run_json(
+                result,
+                args.json,
+                base_urls,
+                shard=(shard.shard.index, shard.shard.count) if shard else None,
+                plan_cases=shard.plan_cases if shard else None,
+                indices=shard.indices if shard else None,
+            )
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.json}: {exc.strerror}") from None
         return
     report = from_run(
         result,

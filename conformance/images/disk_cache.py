@@ -23,7 +23,7 @@ import PIL
 
 ENV_VAR: Final = "CONFORMANCE_IMAGE_CACHE"
 #: Bump when `synth` changes what it produces for the same arguments.
-SYNTH_VERSION: Final = 2
+SYNTH_VERSION: Final = 3
 DEFAULT_MAX_BYTES: Final = 512 * 1024 * 1024
 
 
@@ -62,6 +62,9 @@ class DiskCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+            for stale in self.root.glob(f"{_digest(key)}-*.bin"):  # the key's earlier bytes
+                if stale != target:
+                    stale.unlink(missing_ok=True)
             self._evict()
         except OSError:
             return

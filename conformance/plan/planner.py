@@ -20,6 +20,7 @@ from conformance.plan.bodies import (
     set_path,
 )
 from conformance.plan.case import KINDS, AuthSlot, Case, CaseKind, Expect, Request
+from conformance.plan.collector import Collector
 from conformance.plan.covering import covering_plan, lower_bound, render_value
 from conformance.plan.negative import Unplanned, negatives
 from conformance.plan.strategies import explore
@@ -448,6 +449,7 @@ def plan(spec: Spec, options: PlanOptions | None = None) -> Plan:
     options = options or PlanOptions()
     cases: list[Case] = []
     coverage: list[Coverage] = []
+    collector = Collector()
     for provider in spec.providers:
         if options.providers and provider.id not in options.providers:
             continue
@@ -458,4 +460,5 @@ def plan(spec: Spec, options: PlanOptions | None = None) -> Plan:
                 found, cov = plan_operation(provider, model, operation, options)
                 cases.extend(_filter_checks(found, options.checks))
                 coverage.append(cov)
+                collector.advance(len(found))
     return Plan(tuple(cases), tuple(coverage))

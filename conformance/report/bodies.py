@@ -38,6 +38,17 @@ def _slim(value: Any, pointer: str, images: Mapping[str, int]) -> Any:
     return value
 
 
+def _parsed(response: Response) -> tuple[bool, Any]:
+    """`response.parsed` without caching it on the response: a report's entries are built one
+    at a time (`json_stream`) and the parsed bodies of every case would otherwise pile up."""
+    if "parsed" in response.__dict__:
+        return response.parsed
+    try:
+        return True, json.loads(response.body)
+    except (ValueError, UnicodeDecodeError):
+        return False, None
+
+
 def slim_body(response: Response, images: Mapping[str, int]) -> dict[str, Any]:
     """{kind: json|text|binary|empty, bytes, body}: the body with `images` (pointer -> index)
     replaced by markers."""
@@ -46,7 +57,7 @@ def slim_body(response: Response, images: Mapping[str, int]) -> dict[str, Any]:
         return {"kind": "empty", "bytes": 0, "body": None}
     size = response.size  # the body as received (`runner.retain` may have cut it since)
     try:
-        ok, value = response.parsed
+        ok, value = _parsed(response)
         slimmed = _slim(value, "", images) if ok else None
     except RecursionError:  # JSON nested too deep to walk: shown as text
         ok, slimmed = False, None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import orjson
 
 from conformance.report.model import Report
 from conformance.schema.report import report_schema
@@ -34,11 +35,26 @@ class ReportError:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return encode_json(report).decode("utf-8")
 
 
 def write_json(report: Report, path: Path) -> None:
-    path.write_text(render_json(report), encoding="utf-8")
+    path.write_bytes(encode_json(report))
+
+
+def encode_json(report: Report | dict[str, Any], *, newline: bool = True) -> bytes:
+    """The report as indented UTF-8 JSON, the bytes `json.dumps(indent=2, ensure_ascii=False)`
+    writes. The standard library's encoder is pure Python once it indents: 1.1 s for a 38 MB
+    report (4x the providers), ~18 s at 64x; orjson takes 0.07 s. What orjson refuses (an
+    integer beyond 64 bits or a non-string key, e.g. in a hostile answer body kept in the
+    report) goes through the standard library as before. Non-finite floats, which are not JSON,
+    are written as null."""
+    end = "\n" if newline else ""
+    option = orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0)
+    try:
+        return orjson.dumps(report, option=option)
+    except (TypeError, orjson.JSONEncodeError):
+        return (json.dumps(report, indent=2, ensure_ascii=False) + end).encode("utf-8")
 
 
 @cache

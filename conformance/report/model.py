@@ -10,7 +10,7 @@ every finding in full, the measured images, a curl command and its timings and r
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from conformance.checks.registry import OUTCOMES
@@ -164,20 +164,43 @@ def from_run(
 ) -> Report:
     """The report of a live run. A shard's run passes its place (K, N), the full plan's size
     and each case's index in the full plan, so that merged shards order like one run."""
+    cases = list(case_entries(run, base_urls, indices))
+    return assemble(run, cases, cases, shard=shard, plan_cases=plan_cases)
+
+
+def case_entries(
+    run: RunResult,
+    base_urls: Mapping[str, str] | None = None,
+    indices: Mapping[str, int] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Each case's entry of the report, in run order, built one at a time."""
     urls = base_urls or {}
     position = indices or {r.case.id: i for i, r in enumerate(run.results)}
-    cases = [case_entry(r, position[r.case.id], urls) for r in run.results]
+    for result in run.results:
+        yield case_entry(result, position[result.case.id], urls)
+
+
+def assemble(
+    run: RunResult,
+    summaries: list[dict[str, Any]],
+    cases: list[dict[str, Any]],
+    *,
+    shard: tuple[int, int] | None = None,
+    plan_cases: int | None = None,
+) -> Report:
+    """The report around `cases`, its totals and checks taken from `summaries`: the case
+    entries themselves, or (`json_stream`) just the keys `totals` and `checks_of` read."""
     return {
         "format": FORMAT,
         "target": run.target,
         "wall_seconds": round(run.wall, 3),
-        **totals(cases),
+        **totals(summaries),
         "shard": (
-            {"index": shard[0], "count": shard[1], "plan_cases": plan_cases or len(cases)}
+            {"index": shard[0], "count": shard[1], "plan_cases": plan_cases or len(summaries)}
             if shard
             else None
         ),
-        "checks": checks_of(cases),
+        "checks": checks_of(summaries),
         "notes": sorted(set(run.notes)),
         "coverage": [
             {

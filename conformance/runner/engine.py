@@ -22,6 +22,7 @@ from conformance.checks.registry import Finding
 from conformance.exchange import Exchange
 from conformance.images.thumbnail import ImageSummary
 from conformance.plan.case import Case
+from conformance.plan.collector import Collector
 from conformance.plan.planner import Plan
 from conformance.runner.budget import Budget, select
 from conformance.runner.images import summarize_images
@@ -91,6 +92,7 @@ async def execute(
 ) -> list[CaseResult]:
     """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
     gate = asyncio.Semaphore(max(1, concurrency))
+    collector = Collector()
 
     async def one(case: Case) -> CaseResult:
         transport = transports[case.provider.id]
@@ -115,6 +117,7 @@ async def execute(
         result = CaseResult(case, exchange, findings, pictures)
         if progress is not None:
             progress(result)
+        collector.advance()
         return result
 
     return list(await asyncio.gather(*(one(case) for case in cases)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from conformance.checks.registry import OUTCOMES, Finding, Outcome
 from conformance.exchange import Exchange
@@ -31,7 +32,7 @@ class CaseResult:
     #: Measured facts (and, for an HTML report, thumbnails) of every returned image.
     images: tuple[ImageSummary, ...] = ()
 
-    @property
+    @cached_property  # asked ~12 times per case by the summary and the reports
     def outcome(self) -> Outcome:
         seen = {f.outcome for f in self.findings}
         for outcome in _PRECEDENCE:

@@ -17,6 +17,10 @@ from conformance.spec.diagnostics import Diagnostic, Location
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 
+# libyaml's event parser when PyYAML has it: the pure-Python one was ~55% of `conformance lint`
+# (0.45 s of 0.82 s under cProfile); both yield the same events and marks.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _at(path: str, event: yaml.Event) -> Location:
     mark = event.start_mark
@@ -42,7 +46,7 @@ def check_limits(text: str, path: str) -> list[Diagnostic]:
     anchored: dict[str, tuple[int, int]] = {}  # anchor -> (expanded size, height)
     expanded = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 anchor = event.anchor or ""
                 if anchor in open_anchors:

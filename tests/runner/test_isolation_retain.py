@@ -83,6 +83,16 @@ def test_small_bodies_are_kept_whole() -> None:
     assert retain(exchange) == exchange
 
 
+def test_a_kept_body_lets_go_of_the_checks_parsed_copy() -> None:
+    response = _response(json.dumps({"data": [{"b64_json": "A" * 1000}]}).encode())
+    assert response.json()["data"]  # the checks parsed it: the value is cached on the response
+    assert "parsed" in response.__dict__
+    kept = retain(Exchange(Request("GET", "/"), "u", response)).response
+    assert kept is not None and kept.body == response.body and kept == response
+    assert "parsed" not in kept.__dict__  # only the bytes stay; a report parses them again
+    assert kept.json() == response.json()
+
+
 def test_large_image_answers_are_slimmed_with_the_original_size_and_hash() -> None:
     image = make_base64_image(1024, 1024, "png", payload="realistic")
     body = json.dumps({"predictions": [{"bytesBase64Encoded": image}]}).encode()

@@ -1,0 +1,51 @@
+"""Keeps Python's cyclic garbage collector off what a run has already built: cases, results.
+
+A plan's cases and a run's results pile up until the report is written, and every collection
+walks every tracked object it has not been told to skip: at 16x the providers the collector took
+4.4 s of 13.7 s of planning and 5.2 s of the run (20 full collections), growing with what is
+held (the collector's 25% rule makes full collections a multiple of the final heap, paid again
+at every size). Every `BATCH` cases planned or finished, this collects once what is not frozen
+yet (the young objects, cyclic garbage of hypothesis's draws and of finished requests included)
+and freezes the survivors (`gc.freeze`), so later collections walk only what came after.
+Frozen objects are still freed by reference counting; only a cycle among them would outlive
+the process. The planner uses it per operation, the engine per finished case; `paused` keeps
+the collector off while a finished run's reports are built (only acyclic JSON-ready data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+#: Cases between two collect-and-freeze steps (a default run plans ~1,200 cases).
+BATCH = 2000
+
+
+class Collector:
+    """Counts cases; each time the count passes a multiple of `batch`, collects and freezes."""
+
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+        self.count = 0
+        self.frozen_batches = 0
+
+    def advance(self, cases: int = 1) -> None:
+        before, self.count = self.count, self.count + cases
+        if self.count // self.batch > before // self.batch and gc.isenabled():
+            gc.collect()
+            gc.freeze()
+            self.frozen_batches += 1
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No automatic collections inside (a report of 18,640 cases is millions of new dicts and
+    lists: seven full collections over them cost 1.1 s at 16x); the previous state after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
