@@ -50,12 +50,20 @@ COUNTER_PATH = "/_bench/requests"
 #: `:generateContent`, AI/ML API the OpenAI-style route (URL answers), Apiframe async jobs: every
 #: fault is exercisable on at least one of them, and each budget reaches every case kind
 #: (positives, defaults, auth, negatives).
-FULL_PROVIDERS = {"routescope": 120, "aimlapi": 40, "apiframe": 30}
-QUICK_PROVIDERS = {"aimlapi": 40, "apiframe": 30}
+FULL_PROVIDERS = {"routescope": 120, "aimlapi": 40, "apiframe": 30, "openrouter": 40}
+QUICK_PROVIDERS = {"aimlapi": 40, "apiframe": 30, "openrouter": 40}
+#: Images over chat completions exist only on OpenRouter (the `openai-chat-images` family), so
+#: the faults of that answer form run there alone; every other fault runs on the three above.
+CHAT_FAULT_PROVIDERS = {"drop-chat-images": ("openrouter",)}
+FULL_DEFAULT_PROVIDERS = ("routescope", "aimlapi", "apiframe")
 #: --quick: one provider per fault, the same for both tools. AI/ML API exercises every fault but
 #: two: a stuck job needs a job API, and the size tier a provider that documents one (AI/ML API's
 #: Imagen Fast has no size parameter); Apiframe has both.
-QUICK_FAULT_PROVIDERS = {"stuck-job": ("apiframe",), "ignore-image-size": ("apiframe",)}
+QUICK_FAULT_PROVIDERS = {
+    "stuck-job": ("apiframe",),
+    "ignore-image-size": ("apiframe",),
+    **CHAT_FAULT_PROVIDERS,
+}
 QUICK_DEFAULT_PROVIDERS = ("aimlapi",)
 
 
@@ -109,7 +117,11 @@ def quick_settings() -> Settings:
 
 
 def full_settings() -> Settings:
-    return Settings(FULL_PROVIDERS)
+    return Settings(
+        FULL_PROVIDERS,
+        fault_providers=dict(CHAT_FAULT_PROVIDERS),
+        default_providers=FULL_DEFAULT_PROVIDERS,
+    )
 
 
 @dataclass

@@ -75,6 +75,8 @@ def status_class(case: Case, exchange: Exchange) -> Iterator[Finding]:
     what = (
         f"{expect.violation.rule} at {expect.violation.pointer}"
         if expect.violation
+        else f"the {case.id.rsplit('/', 1)[-1]} request"
+        if case.kind == "wire"
         else "an unknown model"
         if expect.error is not None and expect.error.mistake == "unknown-model"
         else case.request.auth.label()

@@ -159,3 +159,20 @@ def test_live_target_without_key_is_a_usage_error(
     monkeypatch.delenv("TOKAIFY_API_KEY", raising=False)
     code = main([*SPECS, "run", "--base-url", "http://127.0.0.1:9", "--provider", "tokaify"])
     assert code == 2 and "TOKAIFY_API_KEY" in capsys.readouterr().err
+
+
+def test_an_accepted_wire_form_is_named_in_the_finding(tmp_path: Path) -> None:
+    code, report = _run([*SMALL, "--fault", "unbounded-body"], tmp_path)
+    assert code == 1
+    cases = report["cases"]
+    assert isinstance(cases, list)
+    messages = [
+        f["message"]
+        for c in cases
+        if c["id"].endswith("wire/oversized-body")
+        for f in c["findings"]
+        if f["check"] == "status" and f["outcome"] == "fail"
+    ]
+    assert messages
+    # The request was refused for its size, not its key: the finding says which form it was.
+    assert all(m.startswith("the oversized-body request was accepted with 200") for m in messages)
