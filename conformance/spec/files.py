@@ -7,16 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+import jsonschema_rs
 
 from conformance.spec.diagnostics import Diagnostic
 from conformance.spec.meta_schema import KINDS, meta_schema
 from conformance.spec.source import SourceDocument, load_yaml_file, pointer_join
 from conformance.spec.suggest import known_hint
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+#: The verdict comes from jsonschema-rs; Python jsonschema is imported and run only for a file
+#: that fails it, to name each violation's pointer and keyword. Measured on the built-in tree:
+#: `conformance lint` 0.31 s -> 0.14 s (importing jsonschema ~0.1 s, validating 16 files 0.08 s).
+#: Where the two could differ (regex dialects), jsonschema-rs is the stricter, so a file it
+#: passes Python passes too, and a file it fails gets Python's diagnostics (or none).
+_FAST: dict[str, Any] = {}
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
 
@@ -25,13 +34,25 @@ _VALIDATORS: dict[str, Draft202012Validator] = {}
 VARIANT = "provider-variant"
 
 
+def _kind_schema(kind: str) -> dict[str, Any]:
+    schema = dict(KINDS["provider" if kind == VARIANT else kind])
+    if kind == VARIANT:
+        schema = _variant_schema(schema)
+    schema["$defs"] = meta_schema()["$defs"]
+    return schema
+
+
+def _fast_validator(kind: str) -> Any:
+    if kind not in _FAST:
+        _FAST[kind] = jsonschema_rs.Draft202012Validator(_kind_schema(kind))
+    return _FAST[kind]
+
+
 def _validator(kind: str) -> Draft202012Validator:
     if kind not in _VALIDATORS:
-        schema = dict(KINDS["provider" if kind == VARIANT else kind])
-        if kind == VARIANT:
-            schema = _variant_schema(schema)
-        schema["$defs"] = meta_schema()["$defs"]
-        _VALIDATORS[kind] = Draft202012Validator(schema)
+        from jsonschema import Draft202012Validator
+
+        _VALIDATORS[kind] = Draft202012Validator(_kind_schema(kind))
     return _VALIDATORS[kind]
 
 
@@ -55,6 +76,8 @@ def _variant_schema(provider: dict[str, Any]) -> dict[str, Any]:
 def schema_diagnostics(doc: SourceDocument, kind: str) -> list[Diagnostic]:
     """Every meta-schema violation of `doc` read as a file of `kind`."""
     found: list[Diagnostic] = []
+    if _fast_validator(kind).is_valid(doc.data):
+        return found
     for error in _validator(kind).iter_errors(doc.data):
         found.extend(_schema_diagnostics(doc, error))
     return found

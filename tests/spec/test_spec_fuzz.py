@@ -94,3 +94,23 @@ def test_garbage_bytes_never_crash(tmp_path_factory: Any, garbage: bytes) -> Non
     (root / "providers" / "tokaify.yaml").write_bytes(garbage)
     spec, diagnostics = check_spec(root)
     assert spec is None and diagnostics
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(data=st.data())
+def test_the_fast_meta_schema_verdict_agrees_with_the_diagnostics(data: st.DataObject) -> None:
+    """lint takes its verdict from jsonschema-rs and asks Python jsonschema only on a failure:
+    the two must agree on every file, mutated or not, or a broken file would pass unnamed."""
+    from conformance.spec import files
+
+    name = data.draw(st.sampled_from(FILES))
+    original = yaml.safe_load((SPECS / name).read_text())
+    kind = original["kind"]
+    if kind == "provider" and "extends" in original:
+        kind = files.VARIANT
+    path = data.draw(st.sampled_from(_paths(original)))
+    delete = data.draw(st.booleans()) and bool(path)
+    mutated = _replace(original, path, data.draw(VALUES), delete)
+    fast = files._fast_validator(kind).is_valid(mutated)
+    slow = next(iter(files._validator(kind).iter_errors(mutated)), None) is None
+    assert fast == slow
