@@ -7,15 +7,12 @@ A uniquely named module rather than conftest.py: test directories have no __init
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
+from loopback import serving
 
 from conformance.cli.main import main
 from conformance.server import RelayOptions, create_app
@@ -72,25 +69,5 @@ def files_under(root: Path) -> list[Path]:
 @contextmanager
 def loopback_relay(spec: Spec, key: str) -> Iterator[str]:
     """The reference relay over HTTP on 127.0.0.1, accepting `key`; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(spec, RelayOptions(keys=(key,))),
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(create_app(spec, RelayOptions(keys=(key,)))) as base:
+        yield base

@@ -62,10 +62,7 @@ def test_skipped_cases_are_counted_with_their_reason(capsys: pytest.CaptureFixtu
 def slow_on_some_relay() -> Iterator[str]:
     """The reference relay over HTTP, except that requests asking for DONT_ALLOW hang for 2 s:
     with a short --timeout those cases get no answer and the others pass."""
-    import threading
-    import time
-
-    import uvicorn
+    from loopback import serving
 
     from conformance.server import RelayOptions, create_app
     from conformance.spec.resolve import load_spec
@@ -91,22 +88,8 @@ def slow_on_some_relay() -> Iterator[str]:
 
         await app(scope, replay, send)
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        slow_some, log_level="error", access_log=False, lifespan="off", timeout_graceful_shutdown=3
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/tokaify"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(slow_some, log_level="error", timeout_graceful_shutdown=3) as base:
+        yield base + "/tokaify"
 
 
 @pytest.mark.parametrize(("extra", "code"), [([], 1), (["--tolerate-errors"], 0)])

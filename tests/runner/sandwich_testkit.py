@@ -10,15 +10,10 @@ check must catch it), so one server holds every variant.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
+from loopback import serving as serving
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -155,28 +150,6 @@ def relay_app(upstream: str) -> Starlette:
             Route("/{variant}/{rest:path}", not_served, methods=["GET", "PUT", "PATCH", "DELETE"]),
         ]
     )
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """`app` on uvicorn on a free loopback port, in a daemon thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 #: AI/ML API's OpenAI-style names -> Imagen's (the translation a protocol-converting relay does).

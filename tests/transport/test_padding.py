@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
-import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from loopback import serving
 
 from conformance.plan.case import AuthSlot, Request
 from conformance.server import RelayOptions, create_app
@@ -140,29 +139,12 @@ def test_a_20_mib_body_costs_the_in_process_relay_little_memory(spec: Spec) -> N
 
 @pytest.fixture
 def live(spec: Spec) -> Iterator[Any]:
-    servers: list[tuple[uvicorn.Server, threading.Thread, socket.socket]] = []
+    with ExitStack() as servers:
 
-    def start(options: RelayOptions) -> str:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(
-            create_app(spec, options), log_level="warning", access_log=False, lifespan="off"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-        servers.append((server, thread, sock))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}/google"
+        def start(options: RelayOptions) -> str:
+            return servers.enter_context(serving(create_app(spec, options))) + "/google"
 
-    yield start
-    for server, thread, sock in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        yield start
 
 
 def _send_live(base_url: str, request: Request, env: str) -> tuple[int | None, float, str | None]:
