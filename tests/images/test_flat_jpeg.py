@@ -37,7 +37,10 @@ def test_decodes_to_its_size_and_colours(
     assert image.size == (width, height)
     assert _close(image.getpixel((0, 0)), left)  # type: ignore[arg-type]
     assert _close(image.getpixel((0, height - 1)), left)  # type: ignore[arg-type]
-    if width > 32:  # the right half starts on a 16-pixel MCU boundary
+    # The right half starts on a 16-pixel MCU boundary. libjpeg's fancy upsampling blends an
+    # MCU's first pixel column with its left neighbour's chroma, so the last column is pure
+    # `right` only when it is not the first or second of its MCU (a failure seen at width 33).
+    if width > 32 and (width - 1) % 16 >= 2:
         assert _close(image.getpixel((width - 1, height - 1)), right)  # type: ignore[arg-type]
         assert _close(image.getpixel((width - 1, 0)), right)  # type: ignore[arg-type]
 
