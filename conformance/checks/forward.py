@@ -20,7 +20,8 @@ matched to the client's by concept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from conformance.checks.fields import same, values
@@ -58,6 +59,25 @@ def last_entry(exchange: Exchange) -> tuple[Upstream, JournalEntry] | Finding:
     if not found.entries:
         return skipped("never reached upstream (see forward-reached)")
     return found, found.entries[-1]
+
+
+#: A forwarding judgement of the case's last upstream request (the one whose answer came back).
+EntryJudge = Callable[[Case, Exchange, Upstream, JournalEntry], Iterator[Finding]]
+
+
+def with_last_entry(judge: EntryJudge) -> Callable[[Case, Exchange], Iterator[Finding]]:
+    """A check from `judge`, run only when the case reached upstream; otherwise the reason it
+    cannot be judged (not a sandwich run, no marker, journal unreadable, never reached)."""
+
+    @functools.wraps(judge)
+    def run(case: Case, exchange: Exchange) -> Iterator[Finding]:
+        found = last_entry(exchange)
+        if isinstance(found, Finding):
+            yield found
+            return
+        yield from judge(case, exchange, *found)
+
+    return run
 
 
 def _body(entry: JournalEntry) -> Any:
@@ -135,12 +155,10 @@ def _route_problem(upstream: Upstream, entry: JournalEntry) -> Finding | None:
 
 
 @check("forward-route")
-def route(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    upstream, entry = found
+@with_last_entry
+def route(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     if upstream.operation is None or upstream.model is None:
         yield skipped(f"the upstream spec does not know model {case.model.upstream!r}")
         return
@@ -168,12 +186,10 @@ def _concepts(operation: Operation) -> dict[str, Parameter]:
 
 
 @check("forward-params")
-def params(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    upstream, entry = found
+@with_last_entry
+def params(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     target, body = upstream.operation, _body(entry)
     if target is None:
         yield skipped(f"the upstream spec does not know model {case.model.upstream!r}")
@@ -337,12 +353,10 @@ def _upstream_error(entry: JournalEntry) -> str:
 
 
 @check("forward-added")
-def added(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    upstream, entry = found
+@with_last_entry
+def added(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     target, body = upstream.operation, _body(entry)
     if target is None or body is None:
         yield skipped("no upstream operation or no JSON body to compare")
@@ -400,12 +414,10 @@ def _documented_default(case: Case, concept: str) -> Any:
 
 
 @check("forward-key")
-def key(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    upstream, _ = found
+@with_last_entry
+def key(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     if upstream.key_mode == "client":
         yield from _passed_through(case, upstream)
         return

@@ -21,9 +21,9 @@ from typing import Any
 from conformance import triggers
 from conformance.checks.common import blocked, find, json_of
 from conformance.checks.fields import canonical
-from conformance.checks.forward import last_entry
+from conformance.checks.forward import with_last_entry
 from conformance.checks.registry import Finding, check, failed, judged, passed
-from conformance.exchange import Exchange, JournalEntry
+from conformance.exchange import Exchange, JournalEntry, Upstream
 from conformance.plan.case import Case
 from conformance.schema.validate import validator_for
 from conformance.spec.model import Operation
@@ -33,12 +33,10 @@ SIGNATURE = "thoughtSignature"
 
 
 @check("forward-signature")
-def signature(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    _, entry = found
+@with_last_entry
+def signature(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     ok, sent = entry.parsed_response
     theirs = find(sent, _PARTS) if ok else []
     signed = [(p, part) for p, part in theirs if isinstance(part, dict) and SIGNATURE in part]
@@ -81,12 +79,10 @@ def _lost_fields(theirs: dict[str, Any], mine: dict[str, Any]) -> list[str]:
 
 
 @check("forward-blocked")
-def stays_blocked(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    upstream, entry = found
+@with_last_entry
+def stays_blocked(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     if not _upstream_blocked(upstream.operation, entry):
         yield Finding(
             "", "skipped", f"upstream did not block (it answered {entry.status}); nothing to keep"
@@ -140,12 +136,10 @@ def _retry_delay(body: Any) -> bool:
 
 
 @check("forward-error")
-def upstream_error(case: Case, exchange: Exchange) -> Iterator[Finding]:
-    found = last_entry(exchange)
-    if isinstance(found, Finding):
-        yield found
-        return
-    _, entry = found
+@with_last_entry
+def upstream_error(
+    case: Case, exchange: Exchange, upstream: Upstream, entry: JournalEntry
+) -> Iterator[Finding]:
     response = exchange.response
     assert response is not None
     want = entry.status
