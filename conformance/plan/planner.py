@@ -7,6 +7,7 @@ same case ids and bodies, in the same order, so recordings of a run can be repla
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,7 +26,15 @@ from conformance.plan.covering import covering_plan, lower_bound, render_value
 from conformance.plan.negative import Unplanned, negatives
 from conformance.plan.strategies import explore
 from conformance.plan.wire_negative import wire_cases
-from conformance.spec.model import Model, Operation, Parameter, Provider, Spec
+from conformance.spec.model import (
+    AuthRejection,
+    AuthSpec,
+    Model,
+    Operation,
+    Parameter,
+    Provider,
+    Spec,
+)
 
 SUCCESS_CHECKS = (
     "status",
@@ -301,20 +310,12 @@ def _auth(b: _Builder) -> None:
     body = base_body(b.model, b.operation)
     body = _minimal_count(b.operation, body) if body is not None else None
     auth = b.provider.auth
-    first = auth.schemes[0]
-    for mode, rejection in (("missing", auth.missing), ("wrong", auth.wrong)):
-        slot = (
-            AuthSlot("missing") if mode == "missing" else AuthSlot("wrong", first.kind, first.name)
-        )
+    for mode, slot, rejection in _refused_slots(auth):
         b.add(
             "auth",
             f"auth/{mode}",
             request_for(b.provider, b.operation, body, slot),
-            Expect(
-                "4xx",
-                statuses=rejection.status,
-                error=errors.for_rejection(mode, rejection, b.provider),
-            ),
+            _refusal(mode, rejection, b.provider),
             f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
         )
@@ -324,11 +325,7 @@ def _auth(b: _Builder) -> None:
             "auth",
             f"auth/wrong:{scheme.kind}:{scheme.name}",
             request_for(b.provider, b.operation, body, slot),
-            Expect(
-                "4xx",
-                statuses=auth.wrong.status,
-                error=errors.for_rejection("wrong", auth.wrong, b.provider),
-            ),
+            _refusal("wrong", auth.wrong, b.provider),
             f"{slot.label()}: must get {'/'.join(map(str, auth.wrong.status))}",
             ("auth", *ERROR_CHECKS),
         )
@@ -346,6 +343,21 @@ def _auth(b: _Builder) -> None:
         )
 
 
+def _refused_slots(auth: AuthSpec) -> Iterator[tuple[str, AuthSlot, AuthRejection]]:
+    """The two keys every route must refuse: none, and a wrong one in the first accepted form."""
+    first = auth.schemes[0]
+    yield "missing", AuthSlot("missing"), auth.missing
+    yield "wrong", AuthSlot("wrong", first.kind, first.name), auth.wrong
+
+
+def _refusal(mode: str, rejection: AuthRejection, provider: Provider) -> Expect:
+    return Expect(
+        "4xx",
+        statuses=rejection.status,
+        error=errors.for_rejection(mode, rejection, provider),
+    )
+
+
 def _poll_auth(b: _Builder) -> None:
     """Job polling is a route of its own: it must refuse a missing or wrong key too (before it
     looks the job up, so an id that does not exist is enough)."""
@@ -353,21 +365,12 @@ def _poll_auth(b: _Builder) -> None:
     if poll is None:
         return
     path = errors.any_job_path(poll)
-    auth = b.provider.auth
-    first = auth.schemes[0]
-    for mode, rejection in (("missing", auth.missing), ("wrong", auth.wrong)):
-        slot = (
-            AuthSlot("missing") if mode == "missing" else AuthSlot("wrong", first.kind, first.name)
-        )
+    for mode, slot, rejection in _refused_slots(b.provider.auth):
         b.add(
             "auth",
             f"auth/poll-{mode}",
             Request(poll.method, path, auth=slot),
-            Expect(
-                "4xx",
-                statuses=rejection.status,
-                error=errors.for_rejection(mode, rejection, b.provider),
-            ),
+            _refusal(mode, rejection, b.provider),
             f"job polling with {slot.label()}: must get {'/'.join(map(str, rejection.status))}",
             ("auth", *ERROR_CHECKS),
         )
