@@ -5,10 +5,18 @@ user does, as a process, never warm and in-process. The child gets SIGINT's defa
 back: a benchmark started from a background shell inherits SIGINT ignored, and Python then skips
 installing its Ctrl-C handler, which hid a defect that only shows with it (asyncio formatting the
 whole run result when it restores that handler).
+
+Children also run with bytecode as an installed package has it. `pip install` compiles every
+module to `.pyc`; an editable checkout compiles on first import and caches the result, unless
+`PYTHONDONTWRITEBYTECODE` is set (it is on some build machines), and then every run compiles
+~140 modules again: 0.16 s of a 0.7 s dry run, measured. The package is compiled once before
+the first timed child, and the variable is dropped from the children's environment.
 """
 
 from __future__ import annotations
 
+import compileall
+import functools
 import os
 import signal
 import statistics
@@ -42,6 +50,18 @@ def conformance(*args: str) -> list[str]:
     return [sys.executable, "-m", "conformance.cli.main", *args]
 
 
+@functools.cache
+def compile_package() -> None:
+    """Compile the suite's modules to bytecode once, as `pip install` does."""
+    compileall.compile_dir(str(ROOT / "conformance"), quiet=1)
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process' environment for a timed child: bytecode caching on, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -54,12 +74,13 @@ def timed(
     ok: tuple[int, ...] = (0,),
 ) -> Timed:
     """Run `command` to its end; raises RuntimeError when it exits with a code not in `ok`."""
+    compile_package()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
             list(command),
             cwd=cwd or ROOT,
-            env={**os.environ, **(env or {})},
+            env=child_environment(env),
             stdout=out,
             stderr=err,
             text=True,

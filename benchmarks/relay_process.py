@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from processes import child_environment, compile_package
 
 ROOT = Path(__file__).resolve().parents[1]
 READY = "conformance relay listening on "
@@ -57,7 +58,8 @@ def wait_ready(base: str, seconds: float = 30.0) -> None:
 @contextlib.contextmanager
 def relay_process(command: list[str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Start `command` (a relay that prints READY + its base URL), yield (process, base URL)."""
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    compile_package()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_environment())
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
