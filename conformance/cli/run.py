@@ -32,6 +32,7 @@ from conformance.cli.common import (
     top_specs_dir,
 )
 from conformance.cli.run_args import add_arguments
+from conformance.cli.run_jobs import check_jobs, job_count, run_jobs, send
 from conformance.cli.run_reports import (
     shard_option,
     sharded,
@@ -44,7 +45,7 @@ from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.plan.shard import ShardPlan
 from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
-from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
+from conformance.runner import Budget, RunResult, TargetOptions
 from conformance.runner.blocking import run_sync
 from conformance.runner.engine import Progress
 from conformance.runner.sandwich import Marked
@@ -73,33 +74,16 @@ async def _execute(
     console: Console,
     marks: dict[str, Marked],
 ) -> RunResult:
-    live = target.live
-    flow = opts.flow_options(args, live)
-    budget = Budget(args.max_requests, args.max_images)
-    providers = sorted({c.provider.id for c in the_plan.cases})
-    try:
-        with progress_bar(console, len(the_plan.cases)) as advance:
-            if args.record is not None:
+    with progress_bar(console, len(the_plan.cases)) as advance:
+        if args.record is not None:
+            flow = opts.flow_options(args, target.live)
+            budget = Budget(args.max_requests, args.max_images)
+            try:
                 return await _record(spec, the_plan, args, target, flow, budget, advance)
-            async with (
-                open_transports(spec, providers, target) as transports,
-                attach_hook(spec, args, target, marks) as attach,
-            ):
-                return await run_plan(
-                    the_plan,
-                    transports,
-                    flow=flow,
-                    budget=budget,
-                    concurrency=args.concurrency,
-                    live=live,
-                    include_retired=args.include_retired,
-                    target=target.describe(),
-                    progress=advance,
-                    thumbnails=wants_thumbnails(args),
-                    attach=attach,
-                )
-    except (MissingKey, MissingHeaderVariable) as exc:
-        raise UsageError(str(exc)) from None
+            except (MissingKey, MissingHeaderVariable) as exc:
+                raise UsageError(str(exc)) from None
+        async with attach_hook(spec, args, target, marks) as attach:
+            return await send(spec, the_plan, args, target, advance, attach)
 
 
 async def _record(
@@ -194,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
     target = opts.target_options(spec, args)
     console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     shard_option(args)  # usage errors before anything runs
+    check_jobs(args)
     if args.replay is not None:
         return _replay(spec, args, console)
     options = PlanOptions(
@@ -204,6 +189,13 @@ def run(args: argparse.Namespace) -> int:
         seed=opts.seed(args),
         triggers=not target.live or args.upstream is not None,
     )
+    jobs = job_count(spec, options, args)
+    if jobs > 1:
+        result = run_jobs(spec, options, args, target, console, jobs)
+        gc.freeze()
+        with collector.paused():
+            _finish(spec, args, target, console, result, None)
+        return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS
     the_plan = plan(spec, options)
     shard = sharded(args, the_plan)
     if shard is not None:

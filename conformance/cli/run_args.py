@@ -32,6 +32,20 @@ def byte_size(text: str) -> int:
     return size
 
 
+def parse_jobs(text: str) -> int | None:
+    """`--jobs`'s value: a positive count, or None for `auto`."""
+    value = text.strip().lower()
+    if value == "auto":
+        return None
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs takes a count or auto, not {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be at least 1, not {count}")
+    return count
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Every option of `conformance run`, in the groups `--help` shows."""
     sel = p.add_argument_group("selection")
@@ -121,6 +135,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     send.add_argument(
         "--concurrency", type=int, default=8, metavar="N", help="cases in flight (default 8)"
+    )
+    send.add_argument(
+        "--jobs",
+        type=parse_jobs,
+        default=1,
+        metavar="N|auto",
+        help="plan and run in N worker processes (auto: as many as pay back, up to the CPU "
+        "count; default 1); the reports are the one-process run's. Not with --record, "
+        "--replay, --upstream, --shard, --max-requests or --max-images",
     )
     send.add_argument(
         "--timeout",

@@ -7,7 +7,7 @@ same case ids and bodies, in the same order, so recordings of a run can be repla
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -447,12 +447,8 @@ def _filter_checks(cases: list[Case], checks: tuple[str, ...]) -> list[Case]:
     return out
 
 
-def plan(spec: Spec, options: PlanOptions | None = None) -> Plan:
-    """Every case for the selected providers and models, in a stable order."""
-    options = options or PlanOptions()
-    cases: list[Case] = []
-    coverage: list[Coverage] = []
-    collector = Collector()
+def operations(spec: Spec, options: PlanOptions) -> Iterator[tuple[Provider, Model, Operation]]:
+    """The selected provider x model x operation triples, in plan order."""
     for provider in spec.providers:
         if options.providers and provider.id not in options.providers:
             continue
@@ -460,8 +456,23 @@ def plan(spec: Spec, options: PlanOptions | None = None) -> Plan:
             if options.models and model.id not in options.models:
                 continue
             for operation in model.entry_operations:
-                found, cov = plan_operation(provider, model, operation, options)
-                cases.extend(_filter_checks(found, options.checks))
-                coverage.append(cov)
-                collector.advance(len(found))
+                yield provider, model, operation
+
+
+def plan(
+    spec: Spec, options: PlanOptions | None = None, only: Container[int] | None = None
+) -> Plan:
+    """Every case for the selected providers and models, in a stable order; with `only`, the
+    cases of just those operations (indices into `operations`), as a `--jobs` worker plans."""
+    options = options or PlanOptions()
+    cases: list[Case] = []
+    coverage: list[Coverage] = []
+    collector = Collector()
+    for index, (provider, model, operation) in enumerate(operations(spec, options)):
+        if only is not None and index not in only:
+            continue
+        found, cov = plan_operation(provider, model, operation, options)
+        cases.extend(_filter_checks(found, options.checks))
+        coverage.append(cov)
+        collector.advance(len(found))
     return Plan(tuple(cases), tuple(coverage))
