@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         result = run_jobs(spec, options, args, target, console, jobs)
         gc.freeze()
         with collector.paused():
-            _finish(spec, args, target, console, result, None)
+            _finish(spec, args, target, console, result, None, processes=jobs)
         return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS
     the_plan = plan(spec, options)
     shard = sharded(args, the_plan)
@@ -228,19 +228,31 @@ def _finish(
     console: Console,
     result: RunResult,
     shard: ShardPlan | None,
+    processes: int = 1,
 ) -> None:
-    """The summary, the hints and the report files of a finished run."""
-    print_summary(
-        console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
+    """The summary, the hints and the report files of a finished run (`processes`: how many
+    may build the JSON report's entries, the summary printed meanwhile)."""
+
+    def summary() -> None:
+        print_summary(
+            console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
+        )
+        print_skips(console, result)
+        if not target.live and result.failed:
+            console.print(
+                "(reproduce against `conformance serve` with the same --fault, the key "
+                "variable set to test-key and the URL's host replaced by the server's)"
+            )
+        if args.record is not None:
+            console.print(
+                f"recorded into {args.record} (replay: conformance run --replay {args.record})"
+            )
+
+    write_reports(
+        args,
+        result,
+        opts.base_urls(spec, target),
+        shard,
+        processes=processes,
+        meanwhile=summary,
     )
-    print_skips(console, result)
-    if not target.live and result.failed:
-        console.print(
-            "(reproduce against `conformance serve` with the same --fault, the key "
-            "variable set to test-key and the URL's host replaced by the server's)"
-        )
-    if args.record is not None:
-        console.print(
-            f"recorded into {args.record} (replay: conformance run --replay {args.record})"
-        )
-    write_reports(args, result, opts.base_urls(spec, target), shard)

@@ -139,11 +139,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     send.add_argument(
         "--jobs",
         type=parse_jobs,
-        default=1,
+        default=None,
         metavar="N|auto",
-        help="plan and run in N worker processes (auto: as many as pay back, up to the CPU "
-        "count; default 1); the reports are the one-process run's. Not with --record, "
-        "--replay, --upstream, --shard, --max-requests or --max-images",
+        help="plan and run in N worker processes; the reports are the one-process run's "
+        "(default auto: processes only for large selections, up to the CPU count). N > 1 "
+        "does not combine with --record, --replay, --upstream, --shard, --max-requests or "
+        "--max-images",
     )
     send.add_argument(
         "--timeout",

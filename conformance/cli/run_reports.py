@@ -68,10 +68,13 @@ def write_reports(
     result: RunResult,
     base_urls: Mapping[str, str],
     shard: ShardPlan | None = None,
+    *,
+    processes: int = 1,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
+    """Every report file asked for. `meanwhile` (the terminal summary) runs first, or, when the
+    JSON report is the only file and `processes` > 1, while child processes build its entries."""
     files = requested(args)
-    if not files:
-        return
     if [writer for _, writer in files] == [write_json]:  # no renderer needs the whole report
         try:
             write_run_json(
@@ -81,9 +84,15 @@ def write_reports(
                 shard=(shard.shard.index, shard.shard.count) if shard else None,
                 plan_cases=shard.plan_cases if shard else None,
                 indices=shard.indices if shard else None,
+                processes=processes,
+                meanwhile=meanwhile,
             )
         except OSError as exc:
             raise UsageError(f"cannot write {args.json}: {exc.strerror}") from None
+        return
+    if meanwhile is not None:
+        meanwhile()
+    if not files:
         return
     report = from_run(
         result,
