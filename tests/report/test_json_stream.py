@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from report_testkit import SPEC, relay_run
 
 from conformance.plan.planner import PlanOptions, plan
 from conformance.plan.shard import parse_shard, shard_plan
+from conformance.report import json_stream
 from conformance.report.json_report import load_report, write_json
 from conformance.report.json_stream import write_run_json
 from conformance.report.model import from_run
@@ -49,4 +53,33 @@ def test_same_bytes_for_a_shard_and_for_no_cases(run: RunResult, tmp_path: Path)
     empty = RunResult(run.plan, (), run.target, 0.0)
     write_json(from_run(empty), whole)
     write_run_json(empty, streamed)
+    assert streamed.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("processes", [2, 3, 50])
+def test_same_bytes_from_several_processes(run: RunResult, tmp_path: Path, processes: int) -> None:
+    whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
+    write_json(from_run(run, URLS), whole)
+    said: list[str] = []
+    write_run_json(run, streamed, URLS, processes=processes, meanwhile=lambda: said.append("x"))
+    assert streamed.read_bytes() == whole.read_bytes()
+    assert said == ["x"]
+    assert not list(Path(tempfile.gettempdir()).glob(f"conformance-report-*{os.getpid()}*"))
+
+
+def test_a_failed_child_leaves_its_range_to_the_parent(
+    run: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = json_stream.case_entry
+
+    def fails_in_children(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        return real(*args)
+
+    monkeypatch.setattr(json_stream, "case_entry", fails_in_children)
+    whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
+    write_json(from_run(run, URLS), whole)
+    write_run_json(run, streamed, URLS, processes=3)
     assert streamed.read_bytes() == whole.read_bytes()
