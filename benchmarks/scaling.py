@@ -2,8 +2,12 @@
 
 The trees are generated (`spec_trees.grow`): every provider file copied `factor` times, so the
 planned requests grow by that factor. Each point is one end-to-end CLI run in its own process
-(default options, the in-process reference relay). `scaling_exponent` is the least-squares slope
-of log(wall) over log(factor) on the 1x/4x/16x points: 1.0 is linear, above it superlinear.
+(default options, the in-process reference relay). The default `--jobs auto` keeps the 1x tree
+in one process and runs the larger ones in worker processes (one per core, up to two here), as a
+user's run of that tree would: so `scaling_exponent`, the least-squares slope of log(wall) over
+log(factor) on the 1x/4x/16x points (1.0 is linear, above it superlinear), is the wall time a
+user sees grow, and `scaling_cpu_exponent`, the same slope of user+system CPU, is the growth of
+the work itself, which processes do not make smaller.
 `scaling_64x_seconds` is the wall time of the 64x tree (960 provider x model pairs), when asked.
 
     python benchmarks/scaling.py [--factors 1 4 16] [--with-64x] [--json FILE]
