@@ -149,7 +149,7 @@ def _scalar(config: Config, where: str, action: argparse.Action, value: Any) -> 
             result = convert(value if isinstance(value, str) else str(value))
         else:
             result = str(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, argparse.ArgumentTypeError):
         raise UsageError(f"{where}: {value!r} is not a valid {action.metavar or 'value'}") from None
     if action.choices is not None and result not in action.choices:
         raise UsageError(f"{where}: {value!r} is not one of {', '.join(map(str, action.choices))}")

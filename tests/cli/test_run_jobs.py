@@ -181,3 +181,11 @@ def test_auto_stays_in_one_process_for_small_or_one_process_runs(
     monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 8)  # never more than operations
     assert main([*SPECS, "run", *google, "--model", "imagen-4.0-generate-001"]) == 0
     assert counts[-1] == 1
+
+
+def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "conformance.toml").write_text('jobs = "many"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main([*SPECS, "run", "--provider", "tokaify", "--dry-run"]) == 2
+    (tmp_path / "conformance.toml").write_text("jobs = 2\n", encoding="utf-8")
+    assert main([*SPECS, "run", "--provider", "tokaify", "--max-examples", "0"]) == 0
