@@ -121,7 +121,7 @@ def test_dry_run_sends_nothing(
         raise AssertionError("dry run opened a transport")
 
     monkeypatch.setattr(targets, "open_transports", boom)
-    monkeypatch.setattr("conformance.cli.run.open_transports", boom)
+    monkeypatch.setattr("conformance.cli.run_jobs.open_transports", boom)
     assert main([*SPECS, "run", "--dry-run", "--provider", "apiframe"]) == 0
     out = capsys.readouterr().out
     assert "nothing is sent" in out and "credits" in out and "5 / 5" in out
