@@ -67,8 +67,17 @@ def _write_entries(
         out.write(_ITEM_INDENT + encoded.replace(b"\n", b"\n" + _ITEM_INDENT))
 
 
-def _ranges(total: int, count: int) -> list[tuple[int, int]]:
-    bounds = [total * k // count for k in range(count + 1)]
+#: The first range's share, against 1 for each other: this process also prints the summary
+#: meanwhile (at 64x the providers ~2 s, against ~9 s for all the entries).
+_FIRST_SHARE = 0.75
+
+
+def _ranges(total: int, count: int, first: float = 1.0) -> list[tuple[int, int]]:
+    """`count` contiguous ranges of `total` cases, the first weighing `first` against 1."""
+    weights = [first] + [1.0] * (count - 1)
+    bounds = [0]
+    for k in range(1, count + 1):
+        bounds.append(round(total * sum(weights[:k]) / sum(weights)))
     return [(bounds[k], bounds[k + 1]) for k in range(count) if bounds[k] < bounds[k + 1]]
 
 
@@ -145,7 +154,7 @@ def write_run_json(
     def encode(out: IO[bytes], start: int, stop: int) -> None:
         _write_entries(out, results, start, stop, index, urls)
 
-    ranges = _ranges(len(results), max(1, processes))
+    ranges = _ranges(len(results), max(1, processes), _FIRST_SHARE if meanwhile else 1.0)
     children = _fork(ranges[1:], encode)
     try:
         if meanwhile is not None:

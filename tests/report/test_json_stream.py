@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from report_testkit import SPEC, relay_run
 
 from conformance.plan.planner import PlanOptions, plan
@@ -83,3 +85,10 @@ def test_a_failed_child_leaves_its_range_to_the_parent(
     write_json(from_run(run, URLS), whole)
     write_run_json(run, streamed, URLS, processes=3)
     assert streamed.read_bytes() == whole.read_bytes()
+
+
+@given(st.integers(0, 5000), st.integers(1, 9), st.floats(0.1, 2.0))
+def test_ranges_cover_the_cases_once_in_order(total: int, count: int, first: float) -> None:
+    ranges = json_stream._ranges(total, count, first)
+    assert [i for start, stop in ranges for i in range(start, stop)] == list(range(total))
+    assert len(ranges) <= count
