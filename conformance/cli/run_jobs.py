@@ -190,11 +190,14 @@ def run_jobs(
             total = sum(sum(w.counts) if w.counts is not None else 0 for w in pool.workers)
             with progress_bar(console, total) as advance:
                 pool.wait_done(advance)
-            return gather(
+            result = gather(
                 pool.workers,
                 lambda ops: plan(spec, options, only=frozenset(ops)),
                 target.describe(),
             )
+        if not result.results:
+            raise UsageError("the selection plans no cases")
+        return result
     except WorkerUsageError as exc:
         raise UsageError(str(exc)) from None
     finally:

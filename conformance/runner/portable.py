@@ -2,9 +2,10 @@
 
 A `Case` carries the provider, model and operation it was planned from; pickled as they are,
 every batch of results would drag a copy of its part of the spec along (and the parent would
-hold one copy per batch, its cases no longer pointing into its own spec). Every process of the run has the same spec (the workers are forked from the parent
-after it was loaded), so those objects travel as their position in it and are looked up on
-arrival: the parent's results point into the parent's spec as a single-process run's do.
+hold one copy per batch, its cases no longer pointing into its own spec). Every process of the
+run has the same spec (the workers are forked from the parent after it was loaded), so those
+objects travel as their position in it and are looked up on arrival: the parent's results point
+into the parent's spec as a single-process run's do.
 Everything else of a result (request, findings, retained exchange, image summaries) is plain
 frozen data and pickles as it is. Measured (CPU, `--jobs 2`): at 16x the providers (18,992
 results, 82 MB of pickles) the workers dump in 0.7 s together and the parent loads in 0.6 s; at
