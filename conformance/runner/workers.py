@@ -179,6 +179,8 @@ class Pool:
                 self._end(worker)
                 continue
             self._handle(worker, self._codec.loads(data))
+            if worker.done:  # its results are all here: not waiting for it to free its memory
+                self._end(worker, wait=False)
 
     def _handle(self, worker: Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -198,10 +200,12 @@ class Pool:
         elif kind == "failed":
             worker.cause = f"it failed: {message[1]}"
 
-    def _end(self, worker: Worker) -> None:
+    def _end(self, worker: Worker, *, wait: bool = True) -> None:
         assert worker.conn is not None
         worker.conn.close()
         worker.conn = None
+        if not wait:  # `stop` ends it (at 16x the providers a worker took 0.3 s to free its heap)
+            return
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()
