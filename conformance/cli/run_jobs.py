@@ -84,12 +84,14 @@ def job_count(spec: Spec, options: PlanOptions, args: argparse.Namespace) -> int
     if args.dry_run or any(getattr(args, name) is not None for _, name in _ONE_PROCESS):
         return 1
     selected = [estimate(op, options.max_examples) for _, _, op in operations(spec, options)]
+    # At most one worker per operation, and per case in flight (each needs one of them).
+    cap = min(len(selected), max(1, int(args.concurrency)))
     if args.jobs is not None:
-        return max(1, min(int(args.jobs), len(selected)))
+        return max(1, min(int(args.jobs), cap))
     cases = sum(selected)
     if cases < AUTO_MIN_CASES:
         return 1
-    return max(1, min(os.cpu_count() or 1, cases // AUTO_CASES_PER_WORKER, len(selected)))
+    return max(1, min(os.cpu_count() or 1, cases // AUTO_CASES_PER_WORKER, cap))
 
 
 def _share(total: int, count: int, number: int) -> int:

@@ -181,6 +181,8 @@ def test_auto_stays_in_one_process_for_small_or_one_process_runs(
     monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 8)  # never more than operations
     assert main([*SPECS, "run", *google, "--model", "imagen-4.0-generate-001"]) == 0
     assert counts[-1] == 1
+    assert main([*SPECS, "run", *google, "--concurrency", "1"]) == 0  # one case in flight
+    assert counts[-1] == 1
 
 
 def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
