@@ -18,6 +18,7 @@ from typing import Any
 from conformance.images import encode_base64, make_image
 from conformance.plan.bodies import base_body
 from conformance.plan.case import Target
+from conformance.plan.memo import Memo, meaning
 from conformance.schema.validate import validator_for
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter, Provider
 
@@ -185,10 +186,22 @@ def _num(param: Parameter, value: float) -> float | int:
     return int(value) if param.type == "integer" else value
 
 
+#: The negatives of one (model id, parameters, JSON mapping): all the bodies and the request
+#: schema read (the provider only names the schema: `title`, `x-provider`).
+_DERIVED = Memo()
+
+
 def negatives(
     provider: Provider, model: Model, operation: Operation
 ) -> tuple[list[Negative], list[Unplanned]]:
     """Every isolatable single-constraint violation of the operation's request body."""
+    key = (model.id, meaning(operation.parameters), meaning(operation.json_mapping))
+    return _DERIVED.get(key, lambda: _negatives(provider, model, operation))
+
+
+def _negatives(
+    provider: Provider, model: Model, operation: Operation
+) -> tuple[list[Negative], list[Unplanned]]:
     body = base_body(model, operation)
     validator = validator_for(provider, model, operation, "request")
     if body is None or validator is None:
