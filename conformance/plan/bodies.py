@@ -29,8 +29,12 @@ _WXH = re.compile(r"^([1-9][0-9]*)x([1-9][0-9]*)$")
 
 def set_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
     """Return a copy of `body` with `value` at `path` ("*" = first array item), creating parents."""
-    out = copy.deepcopy(body)
-    node: Any = out
+    return put_path(copy.deepcopy(body), path, value)
+
+
+def put_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """`set_path` on `body` itself (a body the caller has just copied): `value` goes in as is."""
+    node: Any = body
     for i, token in enumerate(path):
         last = i == len(path) - 1
         nxt: Any = value if last else ([] if path[i + 1] == WILDCARD else {})
@@ -44,7 +48,7 @@ def set_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[st
             if last or token not in node or not isinstance(node[token], dict | list):
                 node[token] = nxt
             node = node[token]
-    return out
+    return body
 
 
 def delete_path(body: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:

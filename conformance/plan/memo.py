@@ -12,11 +12,10 @@ spec in front of it); hits are copied, so no two cases share a body.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from conformance.spec.diagnostics import Location
 from conformance.spec.model import Source
@@ -26,40 +25,89 @@ T = TypeVar("T")
 #: Fields that document a value (where it was declared, what it cites, prose): no request body,
 #: expectation or verdict reads them.
 DOCUMENTATION = frozenset(
-    {"declared_at", "description", "notes", "default_note", "rule_locations", "title", "says"}
+    {
+        "declared_at",
+        "description",
+        "notes",
+        "default_note",
+        "rule_locations",
+        "title",
+        "says",
+        "source",
+        "sources",
+        "message_source",
+        "values_from",
+    }
 )
 #: Distinct operations remembered (a run with more distinct operations derives the rest anew).
 LIMIT = 512
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = (int, float, bool)
 
 
 def meaning(value: Any) -> Any:
     """A hashable rendering of `value` without its documentation: equal for two spec values that
     make the same requests. Types are part of it (1 and 1.0 and True stay apart)."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind in _SCALARS:
+        return (kind.__name__, value)
+    if kind is tuple or kind is list:
+        return (kind.__name__, *(meaning(v) for v in value))
     if isinstance(value, Location | Source):
         return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS.get(type(value))
-        if names is None:
-            names = tuple(f.name for f in dataclasses.fields(value) if f.name not in DOCUMENTATION)
-            _FIELDS[type(value)] = names
-        return (type(value).__name__, *(meaning(getattr(value, n)) for n in names))
-    if isinstance(value, tuple | list):
-        return (type(value).__name__, *(meaning(v) for v in value))
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = tuple(f.name for f in dataclasses.fields(value) if f.name not in DOCUMENTATION)
+        _FIELDS[kind] = names
+    if names is not None:
+        return (kind.__name__, *(meaning(getattr(value, n)) for n in names))
     if isinstance(value, Mapping):
         return ("mapping", *((meaning(k), meaning(v)) for k, v in value.items()))
-    if value is None or isinstance(value, str | int | float | bool):
-        return (type(value).__name__, value)
-    raise TypeError(f"no meaning for a {type(value).__name__} value")
+    if isinstance(value, str | int | float):  # a str or int subclass: an enum's value
+        return (kind.__name__, value)
+    raise TypeError(f"no meaning for a {kind.__name__} value")
 
 
-class Memo:
-    """A bounded map from meaning keys to derived values; every hit is a deep copy."""
+class _Last:
+    """The meaning of the value asked last: the planner asks for one operation's parameters
+    several times in a row (negatives, then exploration)."""
 
-    def __init__(self, limit: int = LIMIT) -> None:
+    value: Any = None
+    key: Any = None
+
+
+def key_of(value: Any) -> str:
+    """`meaning(value)` as text (its hash is computed once, not at every lookup of a deep tuple),
+    computed once while the same object is asked for again."""
+    if _Last.value is not value:
+        _Last.key, _Last.value = repr(meaning(value)), value
+    return str(_Last.key)
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of a JSON-like value (dicts, lists and tuples copied; scalars are immutable): ~5x
+    faster than `copy.deepcopy` on request bodies, which is most of what a hit costs."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind is tuple:
+        return tuple(copy_json(v) for v in value)
+    return value
+
+
+class Memo(Generic[T]):
+    """A bounded map from meaning keys to derived values; a value is copied (`copy`) when it
+    goes in and every time it comes out, so no caller ever holds the kept one."""
+
+    def __init__(self, copy: Callable[[T], T], limit: int = LIMIT) -> None:
+        self.copy = copy
         self.limit = limit
-        self._values: OrderedDict[Any, Any] = OrderedDict()
+        self._values: OrderedDict[Any, T] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -67,10 +115,10 @@ class Memo:
         if key in self._values:
             self._values.move_to_end(key)
             self.hits += 1
-            return copy.deepcopy(self._values[key])  # type: ignore[no-any-return]
+            return self.copy(self._values[key])
         self.misses += 1
         value = derive()
-        self._values[key] = copy.deepcopy(value)
+        self._values[key] = self.copy(value)
         if len(self._values) > self.limit:
             self._values.popitem(last=False)
         return value

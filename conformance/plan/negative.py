@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.images import encode_base64, make_image
 from conformance.plan.bodies import base_body
 from conformance.plan.case import Target
-from conformance.plan.memo import Memo, meaning
+from conformance.plan.memo import Memo, copy_json, key_of, meaning
 from conformance.schema.validate import validator_for
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter, Provider
 
@@ -188,14 +188,16 @@ def _num(param: Parameter, value: float) -> float | int:
 
 #: The negatives of one (model id, parameters, JSON mapping): all the bodies and the request
 #: schema read (the provider only names the schema: `title`, `x-provider`).
-_DERIVED = Memo()
+_DERIVED: Memo[tuple[list[Negative], list[Unplanned]]] = Memo(
+    lambda found: ([replace(n, body=copy_json(n.body)) for n in found[0]], list(found[1]))
+)
 
 
 def negatives(
     provider: Provider, model: Model, operation: Operation
 ) -> tuple[list[Negative], list[Unplanned]]:
     """Every isolatable single-constraint violation of the operation's request body."""
-    key = (model.id, meaning(operation.parameters), meaning(operation.json_mapping))
+    key = (model.id, key_of(operation.parameters), repr(meaning(operation.json_mapping)))
     return _DERIVED.get(key, lambda: _negatives(provider, model, operation))
 
 
