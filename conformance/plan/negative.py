@@ -217,7 +217,7 @@ def _negatives(
                 unplanned.append(Unplanned(param.name, rule, "no body can hold it"))
                 continue
             candidate, pointer = built
-            found = validator.violations(candidate)
+            found = validator.rules_broken(candidate)
             if rule == "required" and len(param.property_names) > 1:
                 rule = "anyOf"
             if any(v.rule == rule and v.pointer == pointer for v in found) and all(
