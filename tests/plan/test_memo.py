@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from conformance.plan import negative, strategies
-from conformance.plan.memo import Memo, copy_json, key_of, meaning
+from conformance.plan.memo import DOCUMENTATION, Memo, copy_json, key_of, meaning
 from conformance.plan.planner import PlanOptions, plan
 from conformance.spec.diagnostics import Location
-from conformance.spec.model import Spec
+from conformance.spec.model import LengthLimit, Parameter, Spec
 from conformance.spec.resolve import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,9 +81,23 @@ def test_meaning_ignores_documentation_only(spec: Spec) -> None:
 
 def test_key_of_follows_the_object_asked_for(spec: Spec) -> None:
     first, second = (p.models[0].operations[0].parameters for p in spec.providers[:2])
-    assert key_of(first) == repr(meaning(first))
-    assert key_of(second) == repr(meaning(second))
-    assert key_of(first) == repr(meaning(first))
+    assert key_of(first) != key_of(second)
+    assert key_of(first) == key_of(tuple(first))  # a new tuple: computed again, equal
+
+
+def test_key_of_reads_no_documentation(spec: Spec) -> None:
+    """The fields `key_of` reads hold no location and no citation: the text is a meaning."""
+    kept = [f for f in fields(Parameter) if f.name not in DOCUMENTATION]
+    assert not [f.name for f in kept if "Location" in str(f.type) or "Source" in str(f.type)]
+    assert not [f.name for f in fields(LengthLimit) if "Location" in str(f.type)]
+    params = spec.providers[0].models[0].operations[0].parameters
+    moved = tuple(
+        replace(p, declared_at=Location("x.yaml", 1, 1), description="d", sources=())
+        for p in params
+    )
+    assert key_of(moved) == key_of(params)
+    widened = (replace(params[0], required=not params[0].required), *params[1:])
+    assert key_of(widened) != key_of(params)
 
 
 def test_memo_hands_out_copies() -> None:
