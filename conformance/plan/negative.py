@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from conformance.images import encode_base64, make_image
@@ -189,7 +189,10 @@ def _num(param: Parameter, value: float) -> float | int:
 #: The negatives of one (model id, parameters, JSON mapping): all the bodies and the request
 #: schema read (the provider only names the schema: `title`, `x-provider`).
 _DERIVED: Memo[tuple[list[Negative], list[Unplanned]]] = Memo(
-    lambda found: ([replace(n, body=copy_json(n.body)) for n in found[0]], list(found[1]))
+    lambda found: (
+        [Negative(n.target, copy_json(n.body), n.description) for n in found[0]],
+        list(found[1]),
+    )
 )
 
 
