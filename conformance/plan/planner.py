@@ -468,6 +468,7 @@ def plan(
     cases: list[Case] = []
     coverage: list[Coverage] = []
     collector = Collector()
+    collector.start()
     for index, (provider, model, operation) in enumerate(operations(spec, options)):
         if only is not None and index not in only:
             continue
