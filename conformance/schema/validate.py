@@ -80,8 +80,9 @@ def _pointer(path: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-#: Invalid documents a validator remembers the violations of (a few per negative request of
-#: its operation; the bound keeps a run's memory flat whatever its documents).
+#: Invalid documents a validator remembers the violations of until asked again (one per
+#: negative request of its operation, ~600 bytes each; the bound keeps memory flat whatever
+#: the documents).
 JUDGED_LIMIT = 512
 
 
@@ -130,7 +131,9 @@ class SchemaValidator:
         if self.is_valid(instance):
             return []
         text = _text(instance)
-        known = self._judged.get(text) if text is not None else None
+        # Taken out when asked again: the relay's question is the last one about a negative
+        # request, and the run's memory should not hold the planner's answers to the end.
+        known = self._judged.pop(text, None) if text is not None else None
         if known is not None:
             return list(known)
         errors = sorted(self._validator.iter_errors(instance), key=lambda e: list(e.absolute_path))

@@ -76,7 +76,7 @@ VALUES = st.recursive(
 @given(st.lists(st.dictionaries(st.sampled_from(["n", "items", "mode", "x"]), VALUES), max_size=6))
 def test_any_sequence_of_documents_gets_the_fresh_answers(documents: list[Any]) -> None:
     validator = SchemaValidator(SCHEMA, None)
-    for document in documents + documents[::-1]:
+    for document in documents + documents[::-1] + documents:
         assert validator.violations(document) == fresh(SCHEMA, None, document)
 
 
@@ -91,11 +91,13 @@ def test_documents_json_text_cannot_tell_apart_are_not_remembered() -> None:
     assert _text(nested) is None
 
 
-def test_memory_is_bounded() -> None:
+def test_memory_is_bounded_and_an_answer_is_let_go_once_asked_for_again() -> None:
     validator = SchemaValidator(SCHEMA, None)
     for n in range(JUDGED_LIMIT + 50):
         assert validator.violations({"x": n})
     assert len(validator._judged) == JUDGED_LIMIT
+    assert validator.violations({"x": 0}) == fresh(SCHEMA, None, {"x": 0})
+    assert len(validator._judged) == JUDGED_LIMIT - 1
     assert validator.violations({"x": JUDGED_LIMIT + 10}) == fresh(
         SCHEMA, None, {"x": JUDGED_LIMIT + 10}
     )
