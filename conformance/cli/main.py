@@ -108,7 +108,16 @@ def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
     return {}
 
 
+def _without_httpx_cli() -> None:
+    """httpx imports its own command line (`httpx._main`: click, pygments, rich's syntax and
+    tables) on import when those are installed, ~45 ms of every run's start-up; this process
+    never runs it, so httpx sees it as missing and binds its placeholder `main` instead."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _without_httpx_cli()
     # hypothesis makes a `.hypothesis` directory wherever it is imported; the commands keep no
     # example database (they draw with database=None), so it goes to the temp dir, not the user's.
     os.environ.setdefault(

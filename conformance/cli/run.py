@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -47,11 +47,13 @@ from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.blocking import run_sync
 from conformance.runner.engine import Progress
-from conformance.runner.sandwich import Marked
 from conformance.spec.model import Spec
 from conformance.transport.flow import FlowOptions
 from conformance.transport.headers import MissingHeaderVariable
 from conformance.transport.live import MissingKey
+
+if TYPE_CHECKING:
+    from conformance.runner.sandwich import Marked
 
 
 def register(sub: Any) -> None:

@@ -7,17 +7,29 @@ sharded) and every requested file is rendered from it, as `conformance report me
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conformance.cli.common import UsageError
 from conformance.plan.planner import Plan
 from conformance.plan.shard import Shard, ShardPlan, parse_shard, shard_plan
-from conformance.report import Report, from_run, write_html, write_json, write_junit, write_markdown
-from conformance.report.json_stream import write_run_json
-from conformance.runner import RunResult
 
-Writer = Callable[[Report, Path], None]
+if TYPE_CHECKING:
+    from conformance.report.model import Report
+    from conformance.runner import RunResult
+
+Writer = Callable[["Report", Path], None]
+
+# Each renderer is imported only when its file is asked for (Jinja2 for HTML): a run that writes
+# no file, or only the streamed JSON, imports none of them.
+_WRITERS = (
+    ("json", "json_report", "write_json"),
+    ("html", "html", "write_html"),
+    ("junit", "junit", "write_junit"),
+    ("markdown", "markdown", "write_markdown"),
+)
 
 
 def shard_option(args: argparse.Namespace) -> Shard | None:
@@ -46,13 +58,11 @@ def wants_thumbnails(args: argparse.Namespace) -> bool:
 
 def requested(args: argparse.Namespace) -> list[tuple[Path, Writer]]:
     """(path, writer) of every report file the options ask for."""
-    pairs: list[tuple[Path | None, Writer]] = [
-        (args.json, write_json),
-        (args.html, write_html),
-        (args.junit, write_junit),
-        (args.markdown, write_markdown),
+    return [
+        (path, getattr(importlib.import_module(f"conformance.report.{module}"), writer))
+        for option, module, writer in _WRITERS
+        if (path := getattr(args, option)) is not None
     ]
-    return [(path, writer) for path, writer in pairs if path is not None]
 
 
 def write_files(report: Report, files: list[tuple[Path, Writer]]) -> None:
@@ -72,7 +82,9 @@ def write_reports(
     files = requested(args)
     if not files:
         return
-    if [writer for _, writer in files] == [write_json]:  # no renderer needs the whole report
+    if [path for path, _ in files] == [args.json]:  # no renderer needs the whole report
+        from conformance.report.json_stream import write_run_json
+
         try:
             write_run_json(
                 result,
@@ -85,6 +97,8 @@ def write_reports(
         except OSError as exc:
             raise UsageError(f"cannot write {args.json}: {exc.strerror}") from None
         return
+    from conformance.report.model import from_run
+
     report = from_run(
         result,
         base_urls,

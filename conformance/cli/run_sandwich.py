@@ -10,18 +10,29 @@ import argparse
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from conformance.cli.common import UsageError
 from conformance.plan.planner import Plan
-from conformance.runner.engine import Attach
-from conformance.runner.sandwich import FORWARD, Marked, SandwichError, open_sandwich, sandwich_plan
-from conformance.runner.targets import TargetOptions
 from conformance.spec.model import Spec
+
+if TYPE_CHECKING:
+    from conformance.runner.engine import Attach
+    from conformance.runner.sandwich import Marked
+    from conformance.runner.targets import TargetOptions
+
+# conformance.runner.sandwich is imported only by the runs that name --upstream or --check: it
+# brings the relay's journal and control types, hence the whole relay and Starlette (~30 ms of
+# every other run's start-up).
 
 
 def plan_checks(args: argparse.Namespace) -> tuple[str, ...]:
     """The --check selection the planner sees: forwarding checks are added after planning, so a
     selection of only those plans every case (and the sandwich keeps only the selected ones)."""
+    if not args.check:
+        return ()
+    from conformance.runner.sandwich import FORWARD
+
     ordinary = tuple(c for c in args.check if not c.startswith(FORWARD))
     if args.upstream is not None and args.check and not ordinary:
         return ()
@@ -32,6 +43,8 @@ def prepare(spec: Spec, the_plan: Plan, args: argparse.Namespace) -> tuple[Plan,
     """The plan with markers and forwarding checks (unchanged without --upstream)."""
     if args.upstream is None:
         return the_plan, {}
+    from conformance.runner.sandwich import sandwich_plan
+
     return sandwich_plan(the_plan, spec, args.upstream_provider, tuple(args.check))
 
 
@@ -49,6 +62,8 @@ async def attach_hook(
     if args.upstream is None:
         yield None
         return
+    from conformance.runner.sandwich import SandwichError, open_sandwich
+
     try:
         async with open_sandwich(
             args.upstream,

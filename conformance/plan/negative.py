@@ -18,6 +18,7 @@ from typing import Any
 from conformance.images import encode_base64, make_image
 from conformance.plan.bodies import base_body
 from conformance.plan.case import Target
+from conformance.plan.memo import Memo, copy_json, key_of, meaning
 from conformance.schema.validate import validator_for
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter, Provider
 
@@ -185,10 +186,27 @@ def _num(param: Parameter, value: float) -> float | int:
     return int(value) if param.type == "integer" else value
 
 
+#: The negatives of one (model id, parameters, JSON mapping): all the bodies and the request
+#: schema read (the provider only names the schema: `title`, `x-provider`).
+_DERIVED: Memo[tuple[list[Negative], list[Unplanned]]] = Memo(
+    lambda found: (
+        [Negative(n.target, copy_json(n.body), n.description) for n in found[0]],
+        list(found[1]),
+    )
+)
+
+
 def negatives(
     provider: Provider, model: Model, operation: Operation
 ) -> tuple[list[Negative], list[Unplanned]]:
     """Every isolatable single-constraint violation of the operation's request body."""
+    key = (model.id, key_of(operation.parameters), repr(meaning(operation.json_mapping)))
+    return _DERIVED.get(key, lambda: _negatives(provider, model, operation))
+
+
+def _negatives(
+    provider: Provider, model: Model, operation: Operation
+) -> tuple[list[Negative], list[Unplanned]]:
     body = base_body(model, operation)
     validator = validator_for(provider, model, operation, "request")
     if body is None or validator is None:
@@ -202,7 +220,7 @@ def negatives(
                 unplanned.append(Unplanned(param.name, rule, "no body can hold it"))
                 continue
             candidate, pointer = built
-            found = validator.violations(candidate)
+            found = validator.rules_broken(candidate)
             if rule == "required" and len(param.property_names) > 1:
                 rule = "anyOf"
             if any(v.rule == rule and v.pointer == pointer for v in found) and all(

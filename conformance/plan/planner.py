@@ -453,6 +453,7 @@ def plan(spec: Spec, options: PlanOptions | None = None) -> Plan:
     cases: list[Case] = []
     coverage: list[Coverage] = []
     collector = Collector()
+    collector.start()
     for provider in spec.providers:
         if options.providers and provider.id not in options.providers:
             continue

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from conformance.plan.bodies import base_body, covered_parameters, set_path
 from conformance.plan.covering import value_set
+from conformance.plan.memo import Memo, copy_json, key_of
 from conformance.spec.model import Model, Operation, Parameter
 from conformance.triggers import ALL as TRIGGERS
 
@@ -82,10 +83,20 @@ def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[di
     return st.builds(build, prompts(), st.fixed_dictionaries(optional))
 
 
+#: The draws of one (model id, body parameters, count, seed): all the strategy and the bodies
+#: it builds read (`base_body`, `covered_parameters`, `leaf_strategy`).
+_DRAWN: Memo[list[dict[str, Any]]] = Memo(copy_json)
+
+
 def explore(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:
     """`count` distinct bodies drawn from the strategy; the same seed gives the same bodies."""
     if count <= 0 or not operation.has_body:
         return []
+    key = (model.id, key_of(operation.parameters), count, seed)
+    return _DRAWN.get(key, lambda: _explore(model, operation, count, seed))
+
+
+def _explore(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:
     strategy = request_strategy(model, operation)
     # Most operations give `count` distinct bodies in their first `count` draws: a session of
     # exactly that many ends without the replay and report that stopping a session early costs

@@ -11,13 +11,15 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import orjson
 
 from conformance.report.model import Report
 from conformance.schema.report import report_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ def encode_json(report: Report | dict[str, Any], *, newline: bool = True) -> byt
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    # Imported here: only loading a report checks it (~70 ms of a run's start-up otherwise).
+    import jsonschema
+
     return jsonschema.Draft202012Validator(report_schema())
 
 
@@ -81,7 +86,9 @@ def load_report(path: Path) -> Report | ReportError:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return ReportError(f"{path}:{exc.lineno}:{exc.colno}", f"not JSON: {exc.msg}")
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(data))
     if error is not None:
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
         return ReportError(str(path), error.message[:200], pointer)

@@ -8,28 +8,28 @@ see benchmarks/validation.py); only an invalid body goes through Python jsonsche
 carry the schema paths that map a violation back to its spec line. Both read the same schema,
 but for base64 payloads: jsonschema-rs checks their pattern with a strict decode instead of a
 regex (`schema.base64_format`: the same verdict, ~8x faster on image answers).
-
-An invalid document's violations are remembered per validator, by the document's exact JSON
-text: a default run asks the Python validator about each negative request twice, once while
-planning it (is it broken by that one constraint?) and once in the in-process relay that
-refuses it, and that second pass was ~10% of the run's execution CPU (0.08 s of 0.8 s).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from conformance.schema.base64_format import FORMAT, fast_schema, is_base64_text
 from conformance.schema.build import error_schema, request_schema, response_schema
 from conformance.spec.diagnostics import Location
 from conformance.spec.model import Model, Operation, Provider
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+# Python jsonschema is imported when a body first fails (~70 ms of every run's start-up
+# otherwise): valid bodies never need it, and the planner's negatives are named from
+# jsonschema-rs errors (`rules_broken`).
 
 SchemaKind = Literal["request", "response", "error"]
 
@@ -76,34 +76,20 @@ class Violation:
         }
 
 
+def _subschema(schema: Any, path: Iterable[Any]) -> dict[str, Any] | None:
+    """The subschema at a keyword location (None where the path leaves the schema as written,
+    e.g. through a `$ref`)."""
+    node = schema
+    for token in path:
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node if isinstance(node, dict) else None
+
+
 def _pointer(path: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-#: Invalid documents a validator remembers the violations of until asked again (one per
-#: negative request of its operation, ~600 bytes each; the bound keeps memory flat whatever
-#: the documents).
-JUDGED_LIMIT = 512
-
-
-def _plain(node: Any) -> bool:
-    """Whether `node` is made of JSON's own Python types only (dicts with str keys, lists, str,
-    int, float, bool, None): then its JSON text tells every type and key order apart."""
-    kind = type(node)
-    if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in node.items())
-    if kind is list:
-        return all(_plain(v) for v in node)
-    return kind in (str, int, float, bool) or node is None
-
-
-def _text(instance: Any) -> str | None:
-    """The exact JSON text of a plain document (key order kept), or None: equal texts are equal
-    documents down to key order and number types, the only things violations depend on."""
-    try:
-        return json.dumps(instance) if _plain(instance) else None
-    except (RecursionError, ValueError):  # nested too deeply: judged, never remembered
-        return None
 
 
 def _short(message: str, limit: int = 200) -> str:
@@ -115,7 +101,8 @@ class SchemaValidator:
 
     def __init__(self, schema: dict[str, Any], operation: Operation | None) -> None:
         self.schema = schema
-        self._validator = Draft202012Validator(schema)
+        self._python: Draft202012Validator | None = None
+        self._exact: Any = None
         fast, base64 = fast_schema(schema)
         self._fast = (
             jsonschema_rs.validator_for(
@@ -125,21 +112,53 @@ class SchemaValidator:
             else jsonschema_rs.validator_for(schema)
         )
         self._params = {p.name: p for p in operation.parameters} if operation else {}
-        self._judged: dict[str, tuple[Violation, ...]] = {}
+
+    @property
+    def _validator(self) -> Draft202012Validator:
+        if self._python is None:
+            from jsonschema import Draft202012Validator
+
+            self._python = Draft202012Validator(self.schema)
+        return self._python
 
     def violations(self, instance: Any) -> list[Violation]:
         if self.is_valid(instance):
             return []
-        text = _text(instance)
-        # Taken out when asked again: the relay's question is the last one about a negative
-        # request, and the run's memory should not hold the planner's answers to the end.
-        known = self._judged.pop(text, None) if text is not None else None
-        if known is not None:
-            return list(known)
         errors = sorted(self._validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-        found = [self._violation(e) for e in errors]
-        if text is not None and len(self._judged) < JUDGED_LIMIT:
-            self._judged[text] = tuple(found)
+        return [self._violation(e) for e in errors]
+
+    def rules_broken(self, instance: Any) -> list[Violation]:
+        """The violations of `instance` named from jsonschema-rs's errors: the same pointers,
+        rules and parameters as `violations` (jsonschema-rs's messages, in its order), for
+        callers that need only those: the planner checks ~20 candidate bodies per operation,
+        ~9 ms each operation through Python jsonschema. tests/schema/test_rules_broken.py
+        holds the two equal on every negative candidate and on generated bodies."""
+        if self.is_valid(instance):
+            return []
+        if self._exact is None:  # the schema as written (base64 patterns as patterns)
+            self._exact = jsonschema_rs.validator_for(self.schema)
+        try:
+            errors = list(self._exact.iter_errors(instance))
+        except (ValueError, TypeError, OverflowError):  # values JSON cannot hold
+            return self.violations(instance)
+        found = []
+        for error in errors:
+            schema = _subschema(self.schema, error.schema_path[:-1])
+            if schema is None or not error.schema_path:  # through a $ref: Python names it
+                return self.violations(instance)
+            kind = error.kind
+            required = isinstance(kind, jsonschema_rs.ValidationErrorKind.Required)
+            missing = kind.property if required else None
+            found.append(
+                self._named(
+                    _pointer(error.instance_path),
+                    str(error.schema_path[-1]),
+                    schema,
+                    error.message,
+                    error.instance,
+                    missing,
+                )
+            )
         return found
 
     def is_valid(self, instance: Any) -> bool:
@@ -150,15 +169,9 @@ class SchemaValidator:
             return bool(self._validator.is_valid(instance))
 
     def _violation(self, error: ValidationError) -> Violation:
-        pointer = _pointer(error.absolute_path)
         rule = str(error.validator)
         schema = error.schema if isinstance(error.schema, dict) else {}
-        name = schema.get("x-param")
-        message = error.message
-        if rule == "anyOf" and "x-enum-any-case" in schema:
-            # A case-insensitive enum is an anyOf (listed spellings | any-case pattern).
-            rule = "enum"
-            message = f"{error.instance!r} is not one of {schema['x-enum-any-case']} (any case)"
+        missing = None
         if rule == "required" and isinstance(error.instance, dict):
             wanted = error.validator_value if isinstance(error.validator_value, list) else []
             absent = [k for k in wanted if k not in error.instance]
@@ -167,13 +180,33 @@ class SchemaValidator:
                 (k for k in absent if error.message.startswith(repr(k))),
                 absent[0] if absent else None,
             )
+        return self._named(
+            _pointer(error.absolute_path), rule, schema, error.message, error.instance, missing
+        )
+
+    def _named(
+        self,
+        pointer: str,
+        rule: str,
+        schema: dict[str, Any],
+        message: str,
+        instance: Any,
+        missing: str | None,
+    ) -> Violation:
+        """One violation with its parameter and spec line, from either validator's error."""
+        name = schema.get("x-param")
+        if rule == "anyOf" and "x-enum-any-case" in schema:
+            # A case-insensitive enum is an anyOf (listed spellings | any-case pattern).
+            rule = "enum"
+            message = f"{instance!r} is not one of {schema['x-enum-any-case']} (any case)"
+        if rule == "required" and isinstance(instance, dict):
             child = schema.get("properties", {}).get(missing, {})
             name = child.get("x-param", name)
             if missing is not None:
                 pointer = f"{pointer}/{missing}"
-        if rule == "additionalProperties" and isinstance(error.instance, dict):
+        if rule == "additionalProperties" and isinstance(instance, dict):
             allowed = set(schema.get("properties", {}))
-            extra = sorted(k for k in error.instance if k not in allowed)
+            extra = sorted(k for k in instance if k not in allowed)
             if extra:
                 pointer = f"{pointer}/{extra[0]}"
         param = self._params.get(name) if isinstance(name, str) else None

@@ -9,7 +9,9 @@ entry points, which also lay trees over each other (trees.py) and merge variants
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +151,21 @@ def check_spec(root: Path) -> tuple[m.Spec | None, list[Diagnostic]]:
     return check_layers([root])
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No automatic garbage collections while the tree is read and resolved: it builds no
+    reference cycles (a collection right after finds none), yet the collector kept walking the
+    growing model and the parse nodes, 0.7 s of 2.0 s at 64x the providers. What is held is
+    freed by reference counting as before; the previous state is back after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_layers(roots: Sequence[Path]) -> tuple[m.Spec | None, list[Diagnostic]]:
     """Like `check_spec` for trees laid over each other, later wins (see spec/trees.py)."""
     missing = [root for root in roots if not root.is_dir()]
@@ -164,10 +181,11 @@ def check_layers(roots: Sequence[Path]) -> tuple[m.Spec | None, list[Diagnostic]
             )
             for root in missing
         ]
-    files = load_layered_files(roots) if len(roots) > 1 else load_spec_files(roots[0])
-    apply_extends(files)
-    resolver = _Resolver(files)
-    spec = resolver.run()
+    with _collector_paused():
+        files = load_layered_files(roots) if len(roots) > 1 else load_spec_files(roots[0])
+        apply_extends(files)
+        resolver = _Resolver(files)
+        spec = resolver.run()
     # A fact of a family or an upstream model is checked once per model that uses it: one root
     # cause, one diagnostic.
     diagnostics = list(dict.fromkeys(resolver.sink.sorted()))

@@ -22,6 +22,7 @@ import scaling  # noqa: E402
 import spec_trees  # noqa: E402
 from payload_overhead import KEY, WRONG_KEY, floor_requests  # noqa: E402
 
+from conformance.plan.memo import key_of  # noqa: E402
 from conformance.spec.resolve import load_spec  # noqa: E402
 from conformance.transport.padding import padded_chunks  # noqa: E402
 
@@ -39,6 +40,25 @@ def test_a_grown_tree_has_factor_times_the_providers(tmp_path: Path) -> None:
     pairs = sum(len(p.models) for p in grown.providers)
     assert pairs == 3 * sum(len(p.models) for p in base.providers)
     assert len({p.auth.key_env for p in grown.providers}) == len(grown.providers)
+
+
+def _draw_keys(spec: Any) -> list[tuple[str, str]]:
+    """What the planner's within-run memory keys an operation's draws by, one per operation."""
+    return [
+        (model.id, key_of(operation.parameters))
+        for provider in spec.providers
+        for model in provider.models
+        for operation in model.entry_operations
+    ]
+
+
+def test_a_distinct_tree_repeats_no_operation_the_planner_could_reuse(tmp_path: Path) -> None:
+    base = _draw_keys(load_spec(spec_trees.SPECS))
+    copies = _draw_keys(load_spec(spec_trees.grow(3, tmp_path / "copies")))
+    distinct = _draw_keys(load_spec(spec_trees.grow(3, tmp_path / "distinct", distinct=True)))
+    assert len(copies) == len(distinct) == 3 * len(base)
+    assert len(set(copies)) == len(set(base))  # plain copies: every operation reused
+    assert len(set(distinct)) == 3 * len(set(base))  # renamed models: nothing to reuse
 
 
 def test_the_floor_sends_what_the_suite_sent_with_the_same_auth() -> None:

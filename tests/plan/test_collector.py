@@ -41,3 +41,15 @@ def test_does_nothing_while_the_collector_is_disabled() -> None:
         assert collector.frozen_batches == 0
     finally:
         gc.enable()
+
+
+def test_start_freezes_what_is_held_after_collecting_young_cycles() -> None:
+    gc.unfreeze()
+    try:
+        garbage = _Node()
+        alive = weakref.ref(garbage)
+        del garbage
+        Collector().start()
+        assert alive() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -154,3 +154,14 @@ def _markdown(report: Report) -> str:
     from conformance.report import to_markdown
 
     return to_markdown(report)
+
+
+def test_the_package_names_resolve_lazily() -> None:
+    """`conformance.report` imports its renderers on first use: every exported name resolves,
+    to the function of that name (not a submodule it shadows)."""
+    import conformance.report as package
+
+    for name in package.__all__:
+        value = getattr(package, name)
+        assert not isinstance(value, type(package)), name
+        assert getattr(value, "__name__", name) == name or name == "Report"
