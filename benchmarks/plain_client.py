@@ -2,9 +2,10 @@
 
 No checks, no plan, no reports: read the requests the suite sent (a JSON file written by
 `payload_overhead.py` from the suite's own `--json` report), send them with httpx at the same
-concurrency, read every body, parse the JSON ones and decode every base64 image in them with the
-fastest strict decoder available (pybase64 where installed). Run as its own process, timed from
-the outside like the suite, so both pay their interpreter start-up.
+concurrency (the oversized-body cases' padding included: unpadded, the relay answered them with
+images instead of 413), read every body, parse the JSON ones and decode every base64 image in
+them with the fastest strict decoder available (pybase64 where installed). Run as its own
+process, timed from the outside like the suite, so both pay their interpreter start-up.
 
     python benchmarks/plain_client.py REQUESTS.json --concurrency 8
 """
@@ -46,6 +47,15 @@ def decode_images(node: Any) -> int:
     return total
 
 
+def padded(content: str | None, padding: int) -> bytes | None:
+    """The body as the suite sends it: an oversized-body case's padding (whitespace after the
+    first byte, `transport/padding.py`) included, here as one bytes object (the fastest way)."""
+    if content is None:
+        return None
+    data = content.encode()
+    return data[:1] + b" " * padding + data[1:] if padding else data
+
+
 async def send_all(requests: list[dict[str, Any]], concurrency: int) -> tuple[int, int]:
     gate = asyncio.Semaphore(concurrency)
     body_bytes = image_bytes = 0
@@ -59,7 +69,7 @@ async def send_all(requests: list[dict[str, Any]], concurrency: int) -> tuple[in
                     request["url"],
                     params=request["params"] or None,
                     headers=request["headers"],
-                    content=request["content"].encode() if request["content"] is not None else None,
+                    content=padded(request["content"], request.get("padding", 0)),
                 )
                 body = answer.content
             body_bytes += len(body)

@@ -13,14 +13,17 @@ import httpx
 
 from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.cookies import lean_cookies
 from conformance.transport.reading import DEFAULT_MAX_BODY
 
 RELAY_ORIGIN = "http://relay"
 
 
 def asgi_client(app: Any, timeout: float = 180.0) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=RELAY_ORIGIN, timeout=timeout
+    return lean_cookies(
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=RELAY_ORIGIN, timeout=timeout
+        )
     )
 
 

@@ -12,6 +12,7 @@ import httpx
 
 from conformance.spec.headers import SentHeader
 from conformance.transport.base import HttpxTransport, RateLimiter
+from conformance.transport.cookies import lean_cookies
 from conformance.transport.reading import DEFAULT_MAX_BODY
 
 
@@ -128,8 +129,10 @@ def live_transport(
     """An httpx transport to `base_url`, with the key from `$key_env`."""
     key = read_key(key_env)
     limits = httpx.Limits(max_connections=max(concurrency, 1) * 2)
-    client = httpx.AsyncClient(
-        timeout=timeout, transport=pooled_transport(limits), follow_redirects=False
+    client = lean_cookies(
+        httpx.AsyncClient(
+            timeout=timeout, transport=pooled_transport(limits), follow_redirects=False
+        )
     )
     return HttpxTransport(
         client,

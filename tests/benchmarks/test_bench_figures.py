@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import sys
@@ -23,6 +24,7 @@ from payload_overhead import KEY, WRONG_KEY, floor_requests  # noqa: E402
 
 from conformance.plan.memo import key_of  # noqa: E402
 from conformance.spec.resolve import load_spec  # noqa: E402
+from conformance.transport.padding import padded_chunks  # noqa: E402
 
 
 @given(k=st.floats(min_value=0.5, max_value=2.0), c=st.floats(min_value=0.1, max_value=100.0))
@@ -89,6 +91,35 @@ def test_the_floor_sends_what_the_suite_sent_with_the_same_auth() -> None:
     assert sent[1]["params"] == {"alt": "json", "x-goog-api-key": WRONG_KEY}
     assert "x-goog-api-key" not in sent[2]["headers"]
     assert sent[0]["content"] == '{"a":"é","b":1}'  # the suite's canonical body text
+
+
+def test_the_floor_pads_an_oversized_body_as_the_suite_sends_it() -> None:
+    report = {
+        "cases": [
+            {
+                "status": 413,
+                "request": {
+                    "method": "POST",
+                    "path": "/v1/models/m:predict",
+                    "url": None,
+                    "query": [],
+                    "headers": [],
+                    "auth": {"mode": "valid", "kind": "header", "name": "x-goog-api-key"},
+                    "body": {"a": 1},
+                    "padding": 1000,
+                },
+            }
+        ]
+    }
+    (sent,) = floor_requests(report, "http://127.0.0.1:1")
+    body = plain_client.padded(sent["content"], sent["padding"])
+
+    async def suite() -> bytes:
+        return b"".join([c async for c in padded_chunks(b'{"a":1}', 1000)])
+
+    assert body == asyncio.run(suite())
+    assert plain_client.padded('{"a":1}', 0) == b'{"a":1}'
+    assert plain_client.padded(None, 0) is None
 
 
 def test_the_floor_decodes_every_image_it_is_given() -> None:
