@@ -17,49 +17,39 @@ from conformance.plan.bodies import (
     OBSERVABLE,
     PROMPT,
     base_body,
-    expectations,
     set_path,
 )
-from conformance.plan.case import KINDS, AuthSlot, Case, CaseKind, Expect, Request
+from conformance.plan.builder import (
+    ALL_CHECKS,
+    ERROR_CHECKS,
+    SUCCESS_CHECKS,
+    CaseBuilder,
+    minimal_count,
+    request_for,
+    success_checks,
+)
+from conformance.plan.case import KINDS, Case, CaseKind, Expect
 from conformance.plan.collector import Collector
 from conformance.plan.covering import covering_plan, lower_bound, render_value
 from conformance.plan.negative import Unplanned, negatives
+from conformance.plan.refusals import refusals, unknown_model
 from conformance.plan.strategies import explore
 from conformance.plan.wire_negative import wire_cases
-from conformance.spec.model import (
-    AuthRejection,
-    AuthSpec,
-    Model,
-    Operation,
-    Parameter,
-    Provider,
-    Spec,
-)
+from conformance.spec.model import Model, Operation, Parameter, Provider, Spec
 
-SUCCESS_CHECKS = (
-    "status",
-    "content-type",
-    "response-schema",
-    "image-count",
-    "image-payload",
-    "pixel-size",
-    "output-format",
-    "required-fields",
-    "modalities",
-    "image-tokens",
-    "error-leak",
-    # Every non-2xx answer is judged against the envelope, a positive case's unexpected 5xx too.
-    "error-envelope",
-)
-ERROR_CHECKS = ("status", "content-type", "error-envelope", "error-class", "error-leak")
-ALL_CHECKS = (
-    *SUCCESS_CHECKS,
-    "error-class",
-    "defaults",
-    "auth",
-    "job-lifecycle",
-    "wire",
-)
+# Re-exported: the check lists and the request of a case are what callers of the planner use.
+__all__ = [
+    "ALL_CHECKS",
+    "ERROR_CHECKS",
+    "SUCCESS_CHECKS",
+    "Coverage",
+    "Plan",
+    "PlanOptions",
+    "operations",
+    "plan",
+    "plan_operation",
+    "request_for",
+]
 
 
 @dataclass(frozen=True)
@@ -96,78 +86,7 @@ class Plan:
         return sum(c.expected_images for c in self.cases)
 
 
-def _success_checks(operation: Operation) -> tuple[str, ...]:
-    return (*SUCCESS_CHECKS, "job-lifecycle") if operation.job else SUCCESS_CHECKS
-
-
-def _slot(provider: Provider) -> AuthSlot:
-    scheme = provider.auth.schemes[0]
-    return AuthSlot("valid", scheme.kind, scheme.name)
-
-
-def request_for(
-    provider: Provider, operation: Operation, body: Any, auth: AuthSlot | None = None
-) -> Request:
-    headers = (("Content-Type", "application/json"),) if body is not None else ()
-    return Request(operation.method, operation.path, body, headers, auth=auth or _slot(provider))
-
-
-def _minimal_count(operation: Operation, body: dict[str, Any]) -> dict[str, Any]:
-    """Ask for one image where the operation has a count, to keep non-count cases cheap."""
-    count = operation.by_concept("image_count")
-    if count is None or count.minimum is None or count.enforcement != "enforced":
-        return body
-    return set_path(body, count.path, int(count.minimum))
-
-
-class _Builder:
-    def __init__(self, provider: Provider, model: Model, operation: Operation) -> None:
-        self.provider, self.model, self.operation = provider, model, operation
-        self.prefix = f"{provider.id}/{model.id}/{operation.name}"
-        self.cases: list[Case] = []
-
-    def add(
-        self,
-        kind: CaseKind,
-        label: str,
-        request: Request,
-        expect: Expect,
-        description: str,
-        checks: tuple[str, ...],
-    ) -> None:
-        self.cases.append(
-            Case(
-                f"{self.prefix}/{label}",
-                kind,
-                request,
-                expect,
-                description,
-                self.provider,
-                self.model,
-                self.operation,
-                checks,
-            )
-        )
-
-    def positive(
-        self,
-        kind: CaseKind,
-        label: str,
-        body: dict[str, Any],
-        description: str,
-        advisory: tuple[str, ...] = (),
-        extra: tuple[str, ...] = (),
-    ) -> None:
-        expect = expectations(self.model, self.operation, body)
-        if advisory:
-            expect = replace(expect, advisory=tuple(dict.fromkeys((*expect.advisory, *advisory))))
-        request = request_for(self.provider, self.operation, body)
-        self.add(
-            kind, label, request, expect, description, (*_success_checks(self.operation), *extra)
-        )
-
-
-def _covering(b: _Builder) -> int:
+def _covering(b: CaseBuilder) -> int:
     count = 0
     for assignment in covering_plan(b.model, b.operation):
         values = ", ".join(f"{p.name}={render_value(v)}" for p, v in assignment.values)
@@ -190,7 +109,7 @@ def _covering(b: _Builder) -> int:
     return count
 
 
-def _forms(b: _Builder) -> None:
+def _forms(b: CaseBuilder) -> None:
     """The other documented input forms: enum letter case, proto-JSON spelling."""
     for label, body, description in (
         *forms.case_variants(b.model, b.operation),
@@ -207,7 +126,7 @@ def _other_value(param: Parameter) -> Any:
     return None
 
 
-def _defaults(b: _Builder) -> None:
+def _defaults(b: CaseBuilder) -> None:
     body = base_body(b.model, b.operation)
     if body is None:
         return
@@ -236,7 +155,7 @@ def _defaults(b: _Builder) -> None:
     seen[json.dumps(body, sort_keys=True)] = len(b.cases) - 1
     observable = [p for p in documented if p.concept in OBSERVABLE]
     for param in observable:
-        isolated = body if param.concept == "image_count" else _minimal_count(b.operation, body)
+        isolated = body if param.concept == "image_count" else minimal_count(b.operation, body)
         for other in observable:
             if other is param or other.concept == param.concept:
                 continue
@@ -263,7 +182,7 @@ def _defaults(b: _Builder) -> None:
         )
 
 
-def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
+def _negatives(b: CaseBuilder) -> tuple[Unplanned, ...]:
     planned, unplanned = negatives(b.provider, b.model, b.operation)
     for negative in planned:
         target = negative.target
@@ -281,102 +200,11 @@ def _negatives(b: _Builder) -> tuple[Unplanned, ...]:
             f"{negative.description}: {target.rule} at {target.pointer}",
             ERROR_CHECKS,
         )
-    _unknown_model(b)
+    unknown_model(b)
     return tuple(unplanned)
 
 
-def _unknown_model(b: _Builder) -> None:
-    """A valid body sent to a model the provider does not serve (path-model routes only)."""
-    path = errors.unknown_model_path(b.operation, b.model.id)
-    body = base_body(b.model, b.operation)
-    if path is None or body is None or errors.documented(b.provider, "unknown-model") is None:
-        return
-    request = replace(request_for(b.provider, b.operation, body), path=path)
-    b.add(
-        "negative",
-        "negative/model:unknown",
-        request,
-        Expect(
-            "4xx",
-            statuses=errors.statuses(b.provider, "unknown-model"),
-            error=errors.for_mistake(b.provider, "unknown-model", None),
-        ),
-        f"a model the provider does not serve ({errors.UNKNOWN_MODEL}) must get 404",
-        ERROR_CHECKS,
-    )
-
-
-def _auth(b: _Builder) -> None:
-    body = base_body(b.model, b.operation)
-    body = _minimal_count(b.operation, body) if body is not None else None
-    auth = b.provider.auth
-    for mode, slot, rejection in _refused_slots(auth):
-        b.add(
-            "auth",
-            f"auth/{mode}",
-            request_for(b.provider, b.operation, body, slot),
-            _refusal(mode, rejection, b.provider),
-            f"{slot.label()}: must get {'/'.join(map(str, rejection.status))}",
-            ("auth", *ERROR_CHECKS),
-        )
-    for scheme in auth.schemes[1:]:  # a wrong key in every other form the provider accepts
-        slot = AuthSlot("wrong", scheme.kind, scheme.name)
-        b.add(
-            "auth",
-            f"auth/wrong:{scheme.kind}:{scheme.name}",
-            request_for(b.provider, b.operation, body, slot),
-            _refusal("wrong", auth.wrong, b.provider),
-            f"{slot.label()}: must get {'/'.join(map(str, auth.wrong.status))}",
-            ("auth", *ERROR_CHECKS),
-        )
-    _poll_auth(b)
-    for scheme in auth.schemes:
-        slot = AuthSlot("valid", scheme.kind, scheme.name)
-        expect = expectations(b.model, b.operation, body)
-        b.add(
-            "auth",
-            f"auth/{scheme.kind}:{scheme.name}",
-            request_for(b.provider, b.operation, body, slot),
-            expect,
-            f"key accepted in {scheme.kind} {scheme.name}",
-            ("auth", *_success_checks(b.operation)),
-        )
-
-
-def _refused_slots(auth: AuthSpec) -> Iterator[tuple[str, AuthSlot, AuthRejection]]:
-    """The two keys every route must refuse: none, and a wrong one in the first accepted form."""
-    first = auth.schemes[0]
-    yield "missing", AuthSlot("missing"), auth.missing
-    yield "wrong", AuthSlot("wrong", first.kind, first.name), auth.wrong
-
-
-def _refusal(mode: str, rejection: AuthRejection, provider: Provider) -> Expect:
-    return Expect(
-        "4xx",
-        statuses=rejection.status,
-        error=errors.for_rejection(mode, rejection, provider),
-    )
-
-
-def _poll_auth(b: _Builder) -> None:
-    """Job polling is a route of its own: it must refuse a missing or wrong key too (before it
-    looks the job up, so an id that does not exist is enough)."""
-    poll = b.model.operation(b.operation.job.poll_operation) if b.operation.job else None
-    if poll is None:
-        return
-    path = errors.any_job_path(poll)
-    for mode, slot, rejection in _refused_slots(b.provider.auth):
-        b.add(
-            "auth",
-            f"auth/poll-{mode}",
-            Request(poll.method, path, auth=slot),
-            _refusal(mode, rejection, b.provider),
-            f"job polling with {slot.label()}: must get {'/'.join(map(str, rejection.status))}",
-            ("auth", *ERROR_CHECKS),
-        )
-
-
-def _blocked(b: _Builder) -> None:
+def _blocked(b: CaseBuilder) -> None:
     outcomes = {rule.outcome for rule in b.operation.response.blocked}
     markers: list[str] = []
     if "rai-filtered" in outcomes:
@@ -398,7 +226,7 @@ def _blocked(b: _Builder) -> None:
         )
 
 
-def _explore(b: _Builder, options: PlanOptions) -> None:
+def _explore(b: CaseBuilder, options: PlanOptions) -> None:
     for i, body in enumerate(explore(b.model, b.operation, options.max_examples, options.seed)):
         b.positive(
             "explore",
@@ -411,7 +239,7 @@ def _explore(b: _Builder, options: PlanOptions) -> None:
 def plan_operation(
     provider: Provider, model: Model, operation: Operation, options: PlanOptions
 ) -> tuple[list[Case], Coverage]:
-    b = _Builder(provider, model, operation)
+    b = CaseBuilder(provider, model, operation)
     positive = 0
     unplanned: tuple[Unplanned, ...] = ()
     if "positive" in options.kinds:
@@ -420,11 +248,11 @@ def plan_operation(
     if "default" in options.kinds:
         _defaults(b)
     if "auth" in options.kinds:
-        _auth(b)
+        refusals(b)
     if "negative" in options.kinds:
         unplanned = _negatives(b)
     if "wire" in options.kinds:
-        b.cases.extend(wire_cases(provider, model, operation, _success_checks(operation)))
+        b.cases.extend(wire_cases(provider, model, operation, success_checks(operation)))
     if "blocked" in options.kinds and options.triggers:
         _blocked(b)
     if "explore" in options.kinds:
