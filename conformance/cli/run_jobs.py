@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import multiprocessing
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -66,10 +67,24 @@ _ONE_PROCESS = (
 )
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or `taskset`'s share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Workers are forked (runner/workers.py); platforms without fork run in one process."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def check_jobs(args: argparse.Namespace) -> None:
     """Usage errors of `--jobs N` (N > 1) with the options that need one process."""
     if args.jobs is None or args.jobs == 1:
         return
+    if not can_fork():
+        raise UsageError(f"--jobs {args.jobs} needs fork(), which this platform lacks (use 1)")
     given = [flag for flag, name in _ONE_PROCESS if getattr(args, name) is not None]
     if given:
         raise UsageError(
@@ -89,9 +104,9 @@ def job_count(spec: Spec, options: PlanOptions, args: argparse.Namespace) -> int
     if args.jobs is not None:
         return max(1, min(int(args.jobs), cap))
     cases = sum(selected)
-    if cases < AUTO_MIN_CASES:
+    if cases < AUTO_MIN_CASES or not can_fork():
         return 1
-    return max(1, min(os.cpu_count() or 1, cases // AUTO_CASES_PER_WORKER, cap))
+    return max(1, min(usable_cpus(), cases // AUTO_CASES_PER_WORKER, cap))
 
 
 def _share(total: int, count: int, number: int) -> int:

@@ -170,19 +170,35 @@ def test_auto_stays_in_one_process_for_small_or_one_process_runs(
     assert counts == [1, 1]
     monkeypatch.setattr(run_jobs, "AUTO_MIN_CASES", 10)
     monkeypatch.setattr(run_jobs, "AUTO_CASES_PER_WORKER", 10)
-    monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(run_jobs, "usable_cpus", lambda: 2)
     out = tmp_path / "auto.json"
     google = ["--provider", "google", "--max-examples", "0", "--json", str(out)]
     assert main([*SPECS, "run", *google]) == 0
     assert counts[-1] == 2
-    monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(run_jobs, "usable_cpus", lambda: 1)
     assert main([*SPECS, "run", *google]) == 0
     assert counts[-1] == 1
-    monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 8)  # never more than operations
+    monkeypatch.setattr(run_jobs, "usable_cpus", lambda: 8)  # never more than operations
     assert main([*SPECS, "run", *google, "--model", "imagen-4.0-generate-001"]) == 0
     assert counts[-1] == 1
     assert main([*SPECS, "run", *google, "--concurrency", "1"]) == 0  # one case in flight
     assert counts[-1] == 1
+    monkeypatch.setattr(run_jobs, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(run_jobs, "can_fork", lambda: False)  # no fork(): one process
+    assert main([*SPECS, "run", *google]) == 0
+    assert counts[-1] == 1
+
+
+def test_explicit_jobs_without_fork_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(run_jobs, "can_fork", lambda: False)
+    assert main([*SPECS, "run", "--provider", "tokaify", "--jobs", "2"]) == 2
+    assert "fork" in capsys.readouterr().err
+
+
+def test_usable_cpus_is_this_process_share() -> None:
+    assert 1 <= run_jobs.usable_cpus() <= (os.cpu_count() or 1)
 
 
 def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
