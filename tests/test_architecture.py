@@ -12,6 +12,7 @@ LAYERS = {
     "images": 0,
     "triggers": 0,
     "generated": 0,
+    "gc_pause": 0,
     "schema": 1,
     "plan": 2,
     "exchange": 2,

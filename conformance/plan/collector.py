@@ -14,9 +14,11 @@ the collector off while a finished run's reports are built (only acyclic JSON-re
 
 from __future__ import annotations
 
-import contextlib
 import gc
-from collections.abc import Iterator
+
+from conformance.gc_pause import paused
+
+__all__ = ["BATCH", "Collector", "paused"]  # paused: a finished run's reports are built in it
 
 #: Cases between two collect-and-freeze steps (a default run plans ~1,200 cases).
 BATCH = 2000
@@ -46,16 +48,3 @@ class Collector:
             gc.collect()
             gc.freeze()
             self.frozen_batches += 1
-
-
-@contextlib.contextmanager
-def paused() -> Iterator[None]:
-    """No automatic collections inside (a report of 18,640 cases is millions of new dicts and
-    lists: seven full collections over them cost 1.1 s at 16x); the previous state after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
