@@ -197,8 +197,13 @@ def test_explicit_jobs_without_fork_is_a_usage_error(
     assert "fork" in capsys.readouterr().err
 
 
-def test_usable_cpus_is_this_process_share() -> None:
-    assert 1 <= run_jobs.usable_cpus() <= (os.cpu_count() or 1)
+def test_usable_cpus_is_this_process_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A container or taskset that leaves one of the host's 64 CPUs to this process.
+    monkeypatch.setattr(run_jobs.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(run_jobs.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert run_jobs.usable_cpus() == 1
+    monkeypatch.delattr(run_jobs.os, "sched_getaffinity")  # a platform without it
+    assert run_jobs.usable_cpus() == 64
 
 
 def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
