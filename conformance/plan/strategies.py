@@ -133,6 +133,10 @@ def _session(
         if stop and len(found) >= count:
             raise _Enough
 
+    # The key of the example database, which these sessions do not keep (database=None): left
+    # unset, hypothesis derives it from the test's source (inspect.getsource, a tokenize of this
+    # function) at every session. The draws come from the seed alone.
+    collect._hypothesis_internal_database_key = None  # type: ignore[attr-defined]
     with _without_local_constants(), contextlib.suppress(_Enough):
         collect()
     return found
@@ -141,6 +145,14 @@ def _session(
 class _Enough(Exception):
     """Raised from the test body once `count` distinct bodies are in: hypothesis would otherwise
     draw all `max_examples` (3x the count) and the plan would pay for draws it throws away."""
+
+
+#: The allowed constants per (choice type, constraints) the planner's sessions computed: what
+#: hypothesis filters out of its global constants for each draw kind (~5,000 `choice_permitted`
+#: calls for the 6 operations of a google run when every session started with an empty cache).
+#: A pure function of the key once local constants are out, so sessions of one process share
+#: it; hypothesis's own cache is left to other users of hypothesis in the process.
+_constants_cache: Any = None
 
 
 @contextlib.contextmanager
@@ -152,18 +164,20 @@ def _without_local_constants() -> Iterator[None]:
     (seen: `compressionQuality` 100 from our own source vs 49). Hypothesis has no setting for it,
     so the planner's draws see no local constants; where hypothesis's internals differ (a later
     version), nothing is patched and tests/plan/test_explore_install.py says so."""
+    global _constants_cache
     try:
         from hypothesis.internal.conjecture import providers
 
         empty = providers.Constants()  # type: ignore[attr-defined]
-        cache = type(providers.CONSTANTS_CACHE)(1024)
+        if _constants_cache is None:
+            _constants_cache = type(providers.CONSTANTS_CACHE)(1024)
         original = providers._get_local_constants
         original_cache = providers.CONSTANTS_CACHE
     except (ImportError, AttributeError, TypeError):  # pragma: no cover (other hypothesis)
         yield
         return
     providers._get_local_constants = lambda: empty
-    providers.CONSTANTS_CACHE = cache
+    providers.CONSTANTS_CACHE = _constants_cache
     try:
         yield
     finally:
