@@ -137,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault(
         "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "conformance-hypothesis")
     )
+    # Hypothesis runs every installed "hypothesis" entry point when imported (a scan of every
+    # installed distribution's metadata, ~3 ms here); a plugin may register a settings profile or
+    # a backend that changes what a seed draws, and a plan depends only on the spec and the seed.
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     argv = sys.argv[1:] if argv is None else argv
     parser = _importing(argv)
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import subprocess
 import sys
 
@@ -90,3 +92,22 @@ def test_a_live_dry_run_imports_only_what_it_uses() -> None:
     ):
         assert not any(m == absent or m.startswith(absent + ".") for m in loaded), absent
     assert "httpx" in loaded and "conformance.plan" in loaded
+
+
+def test_hypothesis_plugins_stay_out_of_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed hypothesis plugins could change what a seed draws; the CLI turns them off
+    (unless the environment says otherwise) before hypothesis is imported."""
+    monkeypatch.delenv("HYPOTHESIS_NO_PLUGINS", raising=False)
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert os.environ["HYPOTHESIS_NO_PLUGINS"] == "1"
+
+
+def test_the_command_modules_are_frozen_out_of_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What importing the command built is frozen, with the collector on again afterwards."""
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
+    main(["list"])
+    assert frozen == [False] and gc.isenabled()
