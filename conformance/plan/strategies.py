@@ -12,6 +12,7 @@ draws a fixed number of bodies with a seed, so a plan is reproducible.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import string
@@ -40,8 +41,11 @@ NUMBER_STEP = 0.25
 _UNBOUNDED = 2**50
 
 
+@functools.cache
 def prompts() -> st.SearchStrategy[str]:
-    """Short printable prompts (never a relay trigger marker)."""
+    """Short printable prompts (never a relay trigger marker). One strategy object for the
+    process: hypothesis validates a strategy and works out its label and emptiness once per
+    object, and every operation's requests draw their prompt from it."""
     characters = st.lists(st.sampled_from(PROMPT_ALPHABET), min_size=1, max_size=40)
     return characters.map("".join).filter(
         lambda s: bool(s.strip()) and not any(t in s for t in TRIGGERS)
