@@ -17,7 +17,7 @@ the file, even when the worker dies right after.
 
 from __future__ import annotations
 
-import mmap
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -69,26 +69,21 @@ class SpoolWriter:
 
 
 class Spools:
-    """The workers' spool files, read by the parent (mapped, not read into memory)."""
+    """The workers' spool files, read by the parent entry by entry (`pread`: neither read
+    whole into memory nor mapped, whose pages would count in the parent's resident size)."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
-        self._maps: list[mmap.mmap | None] = []
-        for path in paths:
-            size = path.stat().st_size if path.exists() else 0
-            if size == 0:
-                self._maps.append(None)
-                continue
-            with path.open("rb") as file:
-                self._maps.append(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+        self._files = [path.open("rb", buffering=0) if path.exists() else None for path in paths]
 
     def write(self, out: IO[bytes], index: int, place: EntryPlace) -> None:
         """Write the spooled entry at `place` as the report's entry number `index`."""
         number, offset, length = place
-        spool = self._maps[number] if 0 <= number < len(self._maps) else None
-        if spool is None or offset + length > len(spool):
+        spool = self._files[number] if 0 <= number < len(self._files) else None
+        body = os.pread(spool.fileno(), length, offset) if spool is not None else b""
+        if len(body) != length:
             raise ValueError(f"spooled report entry {place} is not in its worker's file")
         out.write(item_head(index))
-        out.write(spool[offset : offset + length])
+        out.write(body)
 
     def __enter__(self) -> Spools:
         return self
@@ -99,6 +94,6 @@ class Spools:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for spool in self._maps:
+        for spool in self._files:
             if spool is not None:
                 spool.close()
