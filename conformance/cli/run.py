@@ -195,10 +195,11 @@ def run(args: argparse.Namespace) -> int:
     )
     jobs = job_count(spec, options, args)
     if jobs > 1:
-        with run_jobs(spec, options, args, target, console, jobs) as (result, spools):
-            gc.freeze()
-            with collector.paused():
-                _finish(spec, args, target, console, result, None, spools=spools)
+        with (
+            run_jobs(spec, options, args, target, console, jobs) as (result, spools),
+            collector.paused(),
+        ):
+            _finish(spec, args, target, console, result, None, spools=spools)
         return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS
     the_plan = plan(spec, options)
     shard = sharded(args, the_plan)
