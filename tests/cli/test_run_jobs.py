@@ -217,3 +217,22 @@ def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert main([*SPECS, "run", "--provider", "tokaify", "--dry-run"]) == 2
     (tmp_path / "conformance.toml").write_text("jobs = 2\n", encoding="utf-8")
     assert main([*SPECS, "run", "--provider", "tokaify", "--max-examples", "0"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "mode"),
+    [
+        ({}, "brief"),
+        ({"json": "r.json"}, "entries"),
+        ({"json": "r.json", "html": "r.html"}, "whole"),
+        ({"junit": "r.xml"}, "whole"),
+        ({"markdown": "r.md"}, "whole"),
+    ],
+)
+def test_workers_hand_over_what_the_reports_read(files: dict[str, str], mode: str) -> None:
+    from argparse import Namespace
+
+    from conformance.cli.run_reports import hand_off
+
+    given = {option: None for option in ("json", "html", "junit", "markdown")}
+    assert hand_off(Namespace(**{**given, **files})) == mode
