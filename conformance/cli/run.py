@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -204,10 +206,11 @@ def run(args: argparse.Namespace) -> int:
     )
     jobs = job_count(spec, options, args)
     if jobs > 1:
-        result = run_jobs(spec, options, args, target, console, jobs)
-        gc.freeze()
-        with collector.paused():
-            _finish(spec, args, target, console, result, None, processes=jobs)
+        with (
+            run_jobs(spec, options, args, target, console, jobs) as (result, spools),
+            collector.paused(),
+        ):
+            _finish(spec, args, target, console, result, None, spools=spools)
         return EXIT_OK if result.gate(tolerate_errors=args.tolerate_errors) else EXIT_FINDINGS
     the_plan = plan(spec, options)
     shard = sharded(args, the_plan)
@@ -241,31 +244,21 @@ def _finish(
     console: Console,
     result: RunResult,
     shard: ShardPlan | None,
-    processes: int = 1,
+    spools: Sequence[Path] = (),
 ) -> None:
-    """The summary, the hints and the report files of a finished run (`processes`: how many
-    may build the JSON report's entries, the summary printed meanwhile)."""
-
-    def summary() -> None:
-        print_summary(
-            console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
-        )
-        print_skips(console, result)
-        if not target.live and result.failed:
-            console.print(
-                "(reproduce against `conformance serve` with the same --fault, the key "
-                "variable set to test-key and the URL's host replaced by the server's)"
-            )
-        if args.record is not None:
-            console.print(
-                f"recorded into {args.record} (replay: conformance run --replay {args.record})"
-            )
-
-    write_reports(
-        args,
-        result,
-        opts.base_urls(spec, target),
-        shard,
-        processes=processes,
-        meanwhile=summary,
+    """The summary, the hints and the report files of a finished run (`spools`: where a
+    `--jobs` run's workers encoded the JSON report's entries)."""
+    print_summary(
+        console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
     )
+    print_skips(console, result)
+    if not target.live and result.failed:
+        console.print(
+            "(reproduce against `conformance serve` with the same --fault, the key "
+            "variable set to test-key and the URL's host replaced by the server's)"
+        )
+    if args.record is not None:
+        console.print(
+            f"recorded into {args.record} (replay: conformance run --replay {args.record})"
+        )
+    write_reports(args, result, opts.base_urls(spec, target), shard, spools=spools)

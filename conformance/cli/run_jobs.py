@@ -23,17 +23,20 @@ estimated cases (the default selection has ~1,300: it stays in one process), one
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import gc
 import multiprocessing
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from conformance.cli.common import UsageError
-from conformance.cli.run_reports import wants_thumbnails
+from conformance.cli.run_reports import hand_off, wants_thumbnails
 from conformance.plan import collector
 from conformance.plan.partition import estimate, partition
 from conformance.plan.planner import Plan, PlanOptions, operations, plan
@@ -41,6 +44,7 @@ from conformance.report.terminal import progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions, open_transports, run_plan
 from conformance.runner.blocking import run_sync
 from conformance.runner.engine import Attach, Progress
+from conformance.runner.results import BriefResult, CaseResult
 from conformance.spec.model import Spec
 from conformance.transport.headers import MissingHeaderVariable
 from conformance.transport.live import MissingKey
@@ -154,6 +158,7 @@ def _redactor(target: TargetOptions, environ: Mapping[str, str]) -> Redactor:
     return redactor
 
 
+@contextlib.contextmanager
 def run_jobs(
     spec: Spec,
     options: PlanOptions,
@@ -161,15 +166,48 @@ def run_jobs(
     target: TargetOptions,
     console: Console,
     count: int,
+) -> Iterator[tuple[RunResult, list[Path]]]:
+    """The run in `count` worker processes, put back together in plan order, and the files
+    its workers encoded JSON report entries into (`report/json_spool.py`; removed on exit)."""
+    with tempfile.TemporaryDirectory(prefix="conformance-jobs-") as spool_dir:
+        spools = [Path(spool_dir) / f"worker-{n + 1}.entries" for n in range(count)]
+        result = _run_jobs(spec, options, args, target, console, count, spools)
+        yield result, spools
+
+
+def _hand_off(
+    args: argparse.Namespace, number: int, spool: Path, base_urls: Mapping[str, str]
+) -> tuple[Callable[[CaseResult], CaseResult], Callable[[], None]]:
+    """What a worker sends of each finished case (`run_reports.hand_off`), and how it ends."""
+    mode = hand_off(args)
+    if mode == "whole":
+        return (lambda result: result), (lambda: None)
+    if mode == "brief":
+        return BriefResult.of, (lambda: None)
+    from conformance.report.json_spool import SpoolWriter
+
+    writer = SpoolWriter(spool, number, base_urls)
+    return (lambda result: BriefResult.of(result, writer.add(result))), writer.close
+
+
+def _run_jobs(
+    spec: Spec,
+    options: PlanOptions,
+    args: argparse.Namespace,
+    target: TargetOptions,
+    console: Console,
+    count: int,
+    spools: list[Path],
 ) -> RunResult:
-    """The run in `count` worker processes, put back together in plan order."""
     # Imported here: multiprocessing and the pool are for the runs that use processes.
+    from conformance.cli.run_options import base_urls
     from conformance.runner.gather import gather
     from conformance.runner.portable import Codec
     from conformance.runner.workers import Pool, WorkerUsageError
 
     parts = partition(spec, options, count)
     codec = Codec(spec)
+    urls = base_urls(spec, target)
 
     def work(number: int, ops: tuple[int, ...], outbox: Outbox) -> None:
         mine = dataclasses.replace(
@@ -189,9 +227,13 @@ def run_jobs(
             )
             gc.freeze()  # as in a single-process run: the plan outlives the run
             position = {c.id: i for i, c in enumerate(part.cases)}
-            result = _send_part(
-                spec, part, args, mine, lambda r: outbox.result(position[r.case.id], r)
-            )
+            handed, close = _hand_off(args, number, spools[number], urls)
+            try:
+                result = _send_part(
+                    spec, part, args, mine, lambda r: outbox.result(position[r.case.id], handed(r))
+                )
+            finally:
+                close()
             outbox.done(result.wall)
         except UsageError as exc:
             outbox.usage(str(exc))
@@ -212,6 +254,9 @@ def run_jobs(
                 lambda ops: plan(spec, options, only=frozenset(ops)),
                 target.describe(),
             )
+            # The results live until exit: frozen before the collector is back on, whose first
+            # automatic collection would otherwise walk them all (at 64x ~1 s of the tail).
+            gc.freeze()
         if not result.results:
             raise UsageError("the selection plans no cases")
         return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,11 +79,10 @@ def write_reports(
     base_urls: Mapping[str, str],
     shard: ShardPlan | None = None,
     *,
-    processes: int = 1,
-    meanwhile: Callable[[], None] | None = None,
+    spools: Sequence[Path] = (),
 ) -> None:
-    """Every report file asked for. `meanwhile` (the terminal summary) runs first, or, when the
-    JSON report is the only file and `processes` > 1, while child processes build its entries."""
+    """Every report file asked for (`spools`: where a `--jobs` run's workers encoded their
+    cases' JSON report entries, `report/json_spool.py`)."""
     files = requested(args)
     if [path for path, _ in files] == [args.json]:  # no renderer needs the whole report
         from conformance.report.json_stream import write_run_json
@@ -96,14 +95,11 @@ def write_reports(
                 shard=(shard.shard.index, shard.shard.count) if shard else None,
                 plan_cases=shard.plan_cases if shard else None,
                 indices=shard.indices if shard else None,
-                processes=processes,
-                meanwhile=meanwhile,
+                spools=spools,
             )
         except OSError as exc:
             raise UsageError(f"cannot write {args.json}: {exc.strerror}") from None
         return
-    if meanwhile is not None:
-        meanwhile()
     if not files:
         return
     from conformance.report.model import from_run
@@ -116,3 +112,12 @@ def write_reports(
         indices=shard.indices if shard else None,
     )
     write_files(report, files)
+
+
+def hand_off(args: argparse.Namespace) -> str:
+    """What a `--jobs` worker sends the parent of each finished case: `whole` results when a
+    report renders whole ones (HTML, JUnit, Markdown), else `brief` ones (`BriefResult`), their
+    JSON report entries encoded by the worker (`entries`) when the JSON report is asked for."""
+    if any(getattr(args, option) is not None for option, _, _ in _WRITERS if option != "json"):
+        return "whole"
+    return "entries" if args.json is not None else "brief"

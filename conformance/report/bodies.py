@@ -26,7 +26,21 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def _cut(value: Any) -> Any:
+    """`_slim` of a body without image markers: no pointer is built (a third of the walk)."""
+    kind = type(value)
+    if kind is str:
+        return elide(value)
+    if kind is dict:
+        return {k: _cut(v) for k, v in value.items()}
+    if kind is list:
+        return [_cut(v) for v in value]
+    return value
+
+
 def _slim(value: Any, pointer: str, images: Mapping[str, int]) -> Any:
+    if not images:
+        return _cut(value)
     if pointer in images:
         return f"<image #{images[pointer]}>"
     if isinstance(value, dict):

@@ -9,10 +9,9 @@ into the parent's spec as a single-process run's do.
 Everything else of a result (request, findings, retained exchange, image summaries) is plain
 frozen data and pickles as it is. Measured (CPU, `--jobs 2`): at 16x the providers (18,992
 results, 82 MB of pickles) the workers dump in 0.7 s together and the parent loads in 0.6 s; at
-64x (75,968 results) 3.5 s and 3.0 s. The alternative, the JSON report entries, took longer
-to build than a pickle takes to dump and load (1x: 0.08-0.23 s to build, 0.19-0.35 s to decode,
-against 0.04-0.06 s and 0.03-0.06 s for the pickle of the same 1,187 results) and would leave
-the parent without the results its summary, exit code and other reports are made from.
+64x (75,968 results) 3.5 s and 3.0 s. Most of that was the exchanges, which only the HTML,
+JUnit and Markdown reports read: other runs send `BriefResult`s (a third of the bytes at 1x),
+their JSON report entries encoded by the workers (`report/json_spool.py`).
 """
 
 from __future__ import annotations

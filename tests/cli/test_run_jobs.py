@@ -91,12 +91,17 @@ def test_jobs_give_the_single_process_reports(
 def test_jobs_print_the_single_process_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outputs = []
+    # --json alone: the workers encode the report's entries; no file: they send brief results.
+    outputs, reports = [], []
     for jobs in ("1", "2"):
-        path = str(tmp_path / f"{jobs}.json")
-        assert main([*SPECS, "run", *SELECTION, "--jobs", jobs, "--json", path]) == 1
+        path = tmp_path / f"{jobs}.json"
+        assert main([*SPECS, "run", *SELECTION, "--jobs", jobs, "--json", str(path)]) == 1
         outputs.append(volatile(capsys.readouterr().out))
-    assert outputs[0] == outputs[1]
+        reports.append(volatile(path.read_text(encoding="utf-8")))
+        assert main([*SPECS, "run", *SELECTION, "--jobs", jobs]) == 1
+        outputs.append(volatile(capsys.readouterr().out))
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+    assert reports[0] == reports[1]
     assert "FAIL" in outputs[1] and "reproduce:" in outputs[1]
 
 
@@ -212,3 +217,22 @@ def test_jobs_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert main([*SPECS, "run", "--provider", "tokaify", "--dry-run"]) == 2
     (tmp_path / "conformance.toml").write_text("jobs = 2\n", encoding="utf-8")
     assert main([*SPECS, "run", "--provider", "tokaify", "--max-examples", "0"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "mode"),
+    [
+        ({}, "brief"),
+        ({"json": "r.json"}, "entries"),
+        ({"json": "r.json", "html": "r.html"}, "whole"),
+        ({"junit": "r.xml"}, "whole"),
+        ({"markdown": "r.md"}, "whole"),
+    ],
+)
+def test_workers_hand_over_what_the_reports_read(files: dict[str, str], mode: str) -> None:
+    from argparse import Namespace
+
+    from conformance.cli.run_reports import hand_off
+
+    given = {option: None for option in ("json", "html", "junit", "markdown")}
+    assert hand_off(Namespace(**{**given, **files})) == mode

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from report_testkit import SPEC, relay_run
 
 from conformance.plan.planner import PlanOptions, plan
 from conformance.plan.shard import parse_shard, shard_plan
-from conformance.report import json_stream
 from conformance.report.json_report import load_report, write_json
+from conformance.report.json_spool import SpoolWriter
 from conformance.report.json_stream import write_run_json
 from conformance.report.model import from_run
-from conformance.runner.results import RunResult
+from conformance.runner.results import BriefResult, CaseResult, RunResult
 
 URLS = {"google": "http://relay/google", "openai": "http://relay/openai"}
 
@@ -58,37 +53,41 @@ def test_same_bytes_for_a_shard_and_for_no_cases(run: RunResult, tmp_path: Path)
     assert streamed.read_bytes() == whole.read_bytes()
 
 
-@pytest.mark.parametrize("processes", [2, 3, 50])
-def test_same_bytes_from_several_processes(run: RunResult, tmp_path: Path, processes: int) -> None:
-    whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
-    write_json(from_run(run, URLS), whole)
-    said: list[str] = []
-    write_run_json(run, streamed, URLS, processes=processes, meanwhile=lambda: said.append("x"))
-    assert streamed.read_bytes() == whole.read_bytes()
-    assert said == ["x"]
-    assert not list(Path(tempfile.gettempdir()).glob(f"conformance-report-*{os.getpid()}*"))
+def _spooled(run: RunResult, tmp_path: Path, workers: int, keep_whole: int = -1) -> RunResult:
+    """`run` as a `--jobs` parent holds it: brief results whose entries `workers` spool
+    writers encoded (cases dealt round-robin, in reverse order as cases finish out of order),
+    except the result at `keep_whole`, left whole (a dead worker's lost case)."""
+    writers = [SpoolWriter(tmp_path / f"w{n}", n, URLS) for n in range(workers)]
+    briefs: dict[int, CaseResult] = {}
+    for position in reversed(range(len(run.results))):
+        result = run.results[position]
+        if position == keep_whole:
+            briefs[position] = result
+        else:
+            briefs[position] = BriefResult.of(result, writers[position % workers].add(result))
+    for writer in writers:
+        writer.close()
+    results = tuple(briefs[i] for i in range(len(run.results)))
+    return RunResult(run.plan, results, run.target, run.wall)
 
 
-def test_a_failed_child_leaves_its_range_to_the_parent(
-    run: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("workers", "keep_whole"), [(1, -1), (2, 0), (3, 7)])
+def test_same_bytes_from_workers_spools(
+    run: RunResult, tmp_path: Path, workers: int, keep_whole: int
 ) -> None:
-    parent = os.getpid()
-    real = json_stream.case_entry
-
-    def fails_in_children(*args: Any) -> Any:
-        if os.getpid() != parent:
-            raise OSError("disk full")
-        return real(*args)
-
-    monkeypatch.setattr(json_stream, "case_entry", fails_in_children)
     whole, streamed = tmp_path / "whole.json", tmp_path / "streamed.json"
     write_json(from_run(run, URLS), whole)
-    write_run_json(run, streamed, URLS, processes=3)
+    briefs = _spooled(run, tmp_path, workers, keep_whole)
+    assert briefs.counts() == run.counts() and briefs.answered == run.answered
+    assert briefs.requests_sent == run.requests_sent and briefs.retries == run.retries
+    spools = [tmp_path / f"w{n}" for n in range(workers)]
+    write_run_json(briefs, streamed, URLS, spools=spools)
     assert streamed.read_bytes() == whole.read_bytes()
 
 
-@given(st.integers(0, 5000), st.integers(1, 9), st.floats(0.1, 2.0))
-def test_ranges_cover_the_cases_once_in_order(total: int, count: int, first: float) -> None:
-    ranges = json_stream._ranges(total, count, first)
-    assert [i for start, stop in ranges for i in range(start, stop)] == list(range(total))
-    assert len(ranges) <= count
+def test_a_brief_result_without_its_entry_is_refused(run: RunResult, tmp_path: Path) -> None:
+    briefs = RunResult(run.plan, tuple(BriefResult.of(r) for r in run.results), run.target)
+    with pytest.raises(ValueError, match="without its spooled entry"):
+        write_run_json(briefs, tmp_path / "x.json", URLS)
+    with pytest.raises(ValueError, match="not in its worker's file"):
+        write_run_json(_spooled(run, tmp_path, 2), tmp_path / "x.json", URLS, spools=[])
