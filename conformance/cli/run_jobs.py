@@ -124,8 +124,10 @@ async def send(
     target: TargetOptions,
     progress: Progress | None,
     attach: Attach | None = None,
+    keep: bool = True,
 ) -> RunResult:
-    """Send a plan to the target and judge it (one process's share of the run)."""
+    """Send a plan to the target and judge it (one process's share of the run; `keep=False`:
+    only `progress` sees the results, the returned run holds none)."""
     from conformance.cli import run_options as opts
 
     providers = sorted({c.provider.id for c in the_plan.cases})
@@ -143,6 +145,7 @@ async def send(
                 progress=progress,
                 thumbnails=wants_thumbnails(args),
                 attach=attach,
+                keep=keep,
             )
     except (MissingKey, MissingHeaderVariable) as exc:
         raise UsageError(str(exc)) from None
@@ -269,9 +272,10 @@ def _run_jobs(
 def _send_part(
     spec: Spec, part: Plan, args: argparse.Namespace, target: TargetOptions, progress: Progress
 ) -> RunResult:
+    """A worker's part, sent: each result goes to `progress` (the outbox) and is not kept."""
     if args.block_network:
         from conformance.cassettes import blocked
 
         with blocked():
-            return run_sync(send(spec, part, args, target, progress))
-    return run_sync(send(spec, part, args, target, progress))
+            return run_sync(send(spec, part, args, target, progress, keep=False))
+    return run_sync(send(spec, part, args, target, progress, keep=False))

@@ -91,12 +91,17 @@ async def execute(
     progress: Progress | None = None,
     thumbnails: bool = False,
     attach: Attach | None = None,
+    keep: bool = True,
 ) -> list[CaseResult]:
-    """Results for `cases`, in the same order (`thumbnails`: keep one per returned image)."""
+    """Results for `cases`, in the same order (`thumbnails`: keep one per returned image).
+
+    `keep=False`: only `progress` sees each result, and none is returned. A `--jobs` worker
+    hands each result on as it lands; kept until its part ended, they grew each 64x worker
+    to ~1.6 GB."""
     gate = asyncio.Semaphore(max(1, concurrency))
     collector = Collector()
 
-    async def one(case: Case) -> CaseResult:
+    async def one(case: Case) -> CaseResult | None:
         transport = transports[case.provider.id]
         exchange: Exchange | None = None
         pictures: tuple[ImageSummary, ...] = ()
@@ -120,12 +125,12 @@ async def execute(
         if progress is not None:
             progress(result)
         collector.advance()
-        return result
+        return result if keep else None
 
     order = start_order(cases, lambda case: case.operation.job is not None)
     started = await asyncio.gather(*(one(cases[i]) for i in order))
     by_index = sorted(zip(order, started, strict=True), key=lambda pair: pair[0])
-    return [result for _, result in by_index]
+    return [result for _, result in by_index if result is not None]
 
 
 async def run_plan(
@@ -141,8 +146,10 @@ async def run_plan(
     progress: Progress | None = None,
     thumbnails: bool = False,
     attach: Attach | None = None,
+    keep: bool = True,
 ) -> RunResult:
-    """Select (budget, lifecycle), execute, and return every case's result in plan order."""
+    """Select (budget, lifecycle), execute, and return every case's result in plan order
+    (`keep=False`: `progress` sees every result and the returned run holds none of them)."""
     started = time.monotonic()
     kept, cut = select(plan.cases, budget or Budget(), live=live, include_retired=include_retired)
     cut_results = {case.id: skipped(case, reason) for case, reason in cut}
@@ -152,8 +159,10 @@ async def run_plan(
     sent = {
         r.case.id: r
         for r in await execute(
-            kept, transports, flow, concurrency, progress, thumbnails, attach=attach
+            kept, transports, flow, concurrency, progress, thumbnails, attach=attach, keep=keep
         )
     }
+    if not keep:
+        return RunResult(plan, (), target, time.monotonic() - started)
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

@@ -61,3 +61,32 @@ def test_run_reports_every_case_in_order(spec: Spec) -> None:
     counts = result.counts()
     assert counts["skipped"] == len(the_plan.cases) - 10 and counts["fail"] == 0
     assert not result.failed
+
+
+def test_a_run_that_keeps_nothing_hands_every_result_to_progress(spec: Spec) -> None:
+    """`keep=False` (a `--jobs` worker): progress sees each case once, sent or cut, with the
+    same outcome a kept run has; the returned run holds none of them."""
+    the_plan = plan(spec, PlanOptions(providers=("tokaify",), max_examples=1))
+
+    def go(keep: bool, seen: list[object]):  # type: ignore[no-untyped-def]
+        async def inner():  # type: ignore[no-untyped-def]
+            async with open_transports(spec, ["tokaify"], TargetOptions()) as transports:
+                return await run_plan(
+                    the_plan,
+                    transports,
+                    flow=FlowOptions(),
+                    budget=Budget(max_requests=10),
+                    concurrency=4,
+                    progress=seen.append,
+                    keep=keep,
+                )
+
+        return asyncio.run(inner())
+
+    handed: list[object] = []
+    dropped = go(False, handed)
+    kept = go(True, [])
+    assert dropped.results == ()
+    by_id = {r.case.id: r.outcome for r in handed}  # type: ignore[attr-defined]
+    assert len(handed) == len(by_id) == len(the_plan.cases)
+    assert by_id == {r.case.id: r.outcome for r in kept.results}
