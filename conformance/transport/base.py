@@ -170,7 +170,8 @@ class HttpxTransport:
         client = self.client
         target = _url(url)
         ours = list(headers.values())
-        if target.is_relative_url or client.params or client.cookies:
+        plain = all(name.isascii() for name, _ in ours)  # else httpx's merge raises: let it
+        if target.is_relative_url or client.params or client.cookies or not plain:
             return client.build_request(
                 method,
                 target,
