@@ -279,7 +279,8 @@ def _startup_section(data: dict[str, Any] | None) -> list[str]:
         f"MB peak RSS. A fresh checkout's first run costs "
         f"{data['first_run_penalty_seconds']:+.3f} s over its second with no `.hypothesis/` and "
         f"an empty image cache (a fresh CI job), {data['first_run_penalty_checkout_seconds']:+.3f} "
-        "s with the machine's image cache warm.",
+        "s with the machine's image cache warm (medians of "
+        f"{len(data.get('first_run_penalty_rounds', [])) or 1} first/second pairs each).",
     ]
 
 

@@ -93,7 +93,7 @@ def settings_for(quick: bool) -> dict[str, Any]:
             "rounds": 1 if quick else 3,
         },
         "planning": {"max_examples": 0, "triggers": False},
-        "startup": {"rounds": 3 if quick else 7},
+        "startup": {"rounds": 3 if quick else 7, "pairs": 3 if quick else 7},
         "scaling": {"factors": [1, 4, 16], "with_64x": not quick},
         "payload": {"rounds": 1 if quick else 5},
     }
@@ -169,7 +169,9 @@ def run_detection(settings: dict[str, Any]) -> dict[str, Any]:
 def run_startup(settings: dict[str, Any]) -> dict[str, Any]:
     import startup
 
-    result: dict[str, Any] = startup.measure(settings["startup"]["rounds"])
+    result: dict[str, Any] = startup.measure(
+        settings["startup"]["rounds"], settings["startup"].get("pairs", 7)
+    )
     return result
 
 

@@ -2,6 +2,7 @@
 
 Concurrency is an asyncio semaphore around each case (its request, job polls, image fetches and
 checks), so `--concurrency N` bounds cases in flight and the whole answers held in memory.
+Cases start in `schedule.start_order` (job cases spread out) and come back in their order.
 Checks run as soon as a case's exchange is complete, and a progress callback sees each result
 as it lands. Checks of large answers (multi-MB images:
 base64 and image decoding) run in a worker thread so that the event loop keeps serving the other
@@ -28,6 +29,7 @@ from conformance.runner.budget import Budget, select
 from conformance.runner.images import summarize_images
 from conformance.runner.results import CaseResult, RunResult
 from conformance.runner.retain import retain
+from conformance.runner.schedule import start_order
 from conformance.transport.base import Transport
 from conformance.transport.flow import FlowOptions, perform
 from conformance.transport.redaction import Redactor
@@ -120,7 +122,10 @@ async def execute(
         collector.advance()
         return result
 
-    return list(await asyncio.gather(*(one(case) for case in cases)))
+    order = start_order(cases, lambda case: case.operation.job is not None)
+    started = await asyncio.gather(*(one(cases[i]) for i in order))
+    by_index = sorted(zip(order, started, strict=True), key=lambda pair: pair[0])
+    return [result for _, result in by_index]
 
 
 async def run_plan(

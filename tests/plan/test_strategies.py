@@ -70,3 +70,19 @@ def test_a_leaf_without_a_stated_constraint_is_refused() -> None:
     assert prompt is not None and not prompt.enum  # free text: nothing to draw from
     with pytest.raises(ValueError, match="no strategy"):
         leaf_strategy(prompt)
+
+
+def test_exploring_reads_no_source_for_a_database_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner's sessions have no database, so hypothesis must not digest the collecting
+    function's source for a database key on every session (it tokenized it each time)."""
+    import hypothesis.core
+
+    from conformance.plan import strategies
+
+    def digest(_: object) -> bytes:
+        raise AssertionError("function_digest called for a database-less session")
+
+    monkeypatch.setattr(hypothesis.core, "function_digest", digest)
+    _, model, operation = OPS[0]
+    drawn = strategies._explore(model, operation, 3, seed=0)
+    assert len(drawn) == 3
