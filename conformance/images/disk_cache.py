@@ -19,8 +19,6 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-import PIL
-
 ENV_VAR: Final = "CONFORMANCE_IMAGE_CACHE"
 #: Bump when `synth` changes what it produces for the same arguments.
 SYNTH_VERSION: Final = 3
@@ -87,6 +85,8 @@ class DiskCache:
 
 def image_key(width: int, height: int, fmt: str, payload: str, seed: int) -> str:
     """The cache key of one synthetic image: its arguments and what encodes them."""
+    import PIL  # the package's version only; PIL.Image is imported where images are encoded
+
     return f"v{SYNTH_VERSION}|pillow {PIL.__version__}|{width}x{height}|{fmt}|{payload}|{seed}"
 
 

@@ -13,8 +13,6 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from PIL import Image
-
 from conformance.images.formats import ImageFormat, format_from_mime
 from conformance.images.sniff import MAX_DECODE_PIXELS, inspect_image
 
@@ -69,6 +67,8 @@ def slim_image(data: bytes) -> SlimResult | None:
 
 
 def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
     # 1-bit pixels deflate at ~1000:1: 4096x4096 is ~2 KB.
     out = io.BytesIO()
     Image.new("1", (width, height), 0).save(out, format="PNG", compress_level=9)
@@ -76,6 +76,8 @@ def _png(width: int, height: int) -> bytes:
 
 
 def _jpeg(width: int, height: int) -> bytes:
+    from PIL import Image
+
     # Mid-grey makes every DCT coefficient zero, and optimised Huffman tables then spend
     # 2 bits per 8x8 block, the floor for baseline JPEG (~64 KB at 4096x4096).
     out = io.BytesIO()
@@ -84,6 +86,8 @@ def _jpeg(width: int, height: int) -> bytes:
 
 
 def _webp(width: int, height: int) -> bytes:
+    from PIL import Image
+
     # Lossless VP8L encodes a flat image in a few dozen bytes at any size.
     out = io.BytesIO()
     image = Image.new("L", (width, height), 128)
@@ -92,6 +96,8 @@ def _webp(width: int, height: int) -> bytes:
 
 
 def _gif(width: int, height: int) -> bytes:
+    from PIL import Image
+
     out = io.BytesIO()
     Image.new("1", (width, height), 0).save(out, format="GIF")
     return out.getvalue()

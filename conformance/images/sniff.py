@@ -15,8 +15,6 @@ import io
 from dataclasses import dataclass
 from typing import Final
 
-from PIL import Image
-
 # Re-exported: the image package's one base64 helper pair.
 from conformance.images.base64_text import decode_base64_strict as decode_base64_strict
 from conformance.images.base64_text import encode_base64 as encode_base64
@@ -27,6 +25,7 @@ from conformance.images.structure import structure_problem
 __all__ = [
     "MAX_DECODE_PIXELS",
     "ImageInfo",
+    "allow_large_images",
     "decode_base64_strict",
     "encode_base64",
     "inspect_image",
@@ -40,10 +39,17 @@ __all__ = [
 #: bombs.
 MAX_DECODE_PIXELS: Final = 160_000_000
 
-# Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; the largest legitimate
-# outputs (8192x12288) exceed its default, so raise it once, and only ever upwards.
-if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_DECODE_PIXELS:
-    Image.MAX_IMAGE_PIXELS = MAX_DECODE_PIXELS
+
+def allow_large_images() -> None:
+    """Before a Pillow decode: Pillow warns above MAX_IMAGE_PIXELS and refuses above twice
+    that; the largest legitimate outputs (8192x12288) exceed its default, so raise it, only ever
+    upwards. Pillow is imported here, at the first decode, not with this module: the checks
+    read images by header and structure, and `PIL.Image` was ~10 ms of every run's start-up."""
+    from PIL import Image
+
+    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_DECODE_PIXELS:
+        Image.MAX_IMAGE_PIXELS = MAX_DECODE_PIXELS
+
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _HEIC_BRANDS: Final = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
@@ -161,6 +167,9 @@ def _sniff_heif(data: bytes) -> ImageFormat | None:
 def _decode_problem(fmt: ImageFormat, data: bytes, size: tuple[int, int] | None) -> str | None:
     if size is not None and size[0] * size[1] > MAX_DECODE_PIXELS:
         return f"too large: {size[0]}x{size[1]} exceeds {MAX_DECODE_PIXELS} pixels"
+    from PIL import Image
+
+    allow_large_images()
     Image.init()
     if fmt.pillow_name not in Image.OPEN:
         return f"unsupported: Pillow has no decoder for {fmt.mime}"

@@ -16,14 +16,15 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Final, Generic, TypeVar
-
-from PIL import Image
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from conformance.images.disk_cache import default_cache, image_key
 from conformance.images.flat_jpeg import flat_jpeg
 from conformance.images.formats import ImageFormat, format_from_name
 from conformance.images.sniff import MAX_DECODE_PIXELS, encode_base64
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "PAYLOADS",
@@ -192,6 +193,8 @@ def _two_colours(seed: int) -> tuple[tuple[int, int, int], tuple[int, int, int]]
 
 
 def _two_tone(width: int, height: int, seed: int) -> Image.Image:
+    from PIL import Image
+
     left, right = _two_colours(seed)
     image = Image.new("RGB", (width, height), left)
     if width > 1:
@@ -220,6 +223,8 @@ def _noise_bands(total: int, band: int, seed: int, bits: int) -> Iterator[bytes]
 
 
 def _noise_image(width: int, height: int, seed: int, bits: int) -> Image.Image:
+    from PIL import Image
+
     stride = width * 3
     rows_per_band = max(1, _BAND_BYTES // stride)
     image = Image.new("RGB", (width, height))

@@ -15,9 +15,12 @@ import io
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PIL import Image
-
-from conformance.images.sniff import MAX_DECODE_PIXELS, ImageInfo, inspect_image
+from conformance.images.sniff import (
+    MAX_DECODE_PIXELS,
+    ImageInfo,
+    allow_large_images,
+    inspect_image,
+)
 
 __all__ = ["THUMBNAIL_SIDE", "ImageSummary", "summarize_image", "thumbnail_data_uri"]
 
@@ -110,6 +113,9 @@ def thumbnail_data_uri(data: bytes, side: int = THUMBNAIL_SIDE) -> str | None:
     size = inspect_image(data).size
     if size is None or size[0] * size[1] > MAX_DECODE_PIXELS:
         return None
+    from PIL import Image  # on first use: a run without thumbnails never imports Pillow
+
+    allow_large_images()
     try:
         with Image.open(io.BytesIO(data)) as image:
             # draft() lets libjpeg decode at 1/2..1/8 scale: a 4K JPEG thumbnails ~8x faster.

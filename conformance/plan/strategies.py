@@ -12,6 +12,7 @@ draws a fixed number of bodies with a seed, so a plan is reproducible.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import string
@@ -40,8 +41,11 @@ NUMBER_STEP = 0.25
 _UNBOUNDED = 2**50
 
 
+@functools.cache
 def prompts() -> st.SearchStrategy[str]:
-    """Short printable prompts (never a relay trigger marker)."""
+    """Short printable prompts (never a relay trigger marker). One strategy object for the
+    process: hypothesis validates a strategy and works out its label and emptiness once per
+    object, and every operation's requests draw their prompt from it."""
     characters = st.lists(st.sampled_from(PROMPT_ALPHABET), min_size=1, max_size=40)
     return characters.map("".join).filter(
         lambda s: bool(s.strip()) and not any(t in s for t in TRIGGERS)
@@ -147,6 +151,14 @@ class _Enough(Exception):
     draw all `max_examples` (3x the count) and the plan would pay for draws it throws away."""
 
 
+#: The allowed constants per (choice type, constraints) the planner's sessions computed: what
+#: hypothesis filters out of its global constants for each draw kind (~5,000 `choice_permitted`
+#: calls for the 6 operations of a google run when every session started with an empty cache).
+#: A pure function of the key once local constants are out, so sessions of one process share
+#: it; hypothesis's own cache is left to other users of hypothesis in the process.
+_constants_cache: Any = None
+
+
 @contextlib.contextmanager
 def _without_local_constants() -> Iterator[None]:
     """Hypothesis (6.131+) mixes literals from "local" modules into its draws: modules outside
@@ -156,18 +168,20 @@ def _without_local_constants() -> Iterator[None]:
     (seen: `compressionQuality` 100 from our own source vs 49). Hypothesis has no setting for it,
     so the planner's draws see no local constants; where hypothesis's internals differ (a later
     version), nothing is patched and tests/plan/test_explore_install.py says so."""
+    global _constants_cache
     try:
         from hypothesis.internal.conjecture import providers
 
         empty = providers.Constants()  # type: ignore[attr-defined]
-        cache = type(providers.CONSTANTS_CACHE)(1024)
+        if _constants_cache is None:
+            _constants_cache = type(providers.CONSTANTS_CACHE)(1024)
         original = providers._get_local_constants
         original_cache = providers.CONSTANTS_CACHE
     except (ImportError, AttributeError, TypeError):  # pragma: no cover (other hypothesis)
         yield
         return
     providers._get_local_constants = lambda: empty
-    providers.CONSTANTS_CACHE = cache
+    providers.CONSTANTS_CACHE = _constants_cache
     try:
         yield
     finally:
