@@ -6,6 +6,7 @@ last poll). URL answers are matched with the image fetches the transport recorde
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -18,9 +19,12 @@ from conformance.spec.model import ImageLocator, Operation
 _ESC = {"~1": "/", "~0": "~"}
 
 
-def tokens(pointer: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def tokens(pointer: str) -> tuple[str, ...]:
+    """A pointer pattern's tokens, unescaped: the spec's patterns, split once each instead of
+    for every answer they are looked up in."""
     parts = pointer.split("/")[1:] if pointer else []
-    return [p.replace("~1", "/").replace("~0", "~") for p in parts]
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in parts)
 
 
 def find(body: Any, pattern: str) -> list[tuple[str, Any]]:

@@ -8,6 +8,7 @@ for a format difference.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -107,6 +108,13 @@ _NAME_ALIASES: Final = MappingProxyType(
 ENCODABLE_FORMATS: Final = frozenset(_MAX_ENCODE_SIDES)
 
 
+#: The two lookups below are pure functions of a string that checks ask about the same handful
+#: of spellings for every image of every case (~50k calls at 16x the providers): remembered,
+#: within a bound, since answers may hold any string.
+_remembered = functools.lru_cache(maxsize=512)
+
+
+@_remembered
 def format_from_mime(mime: str) -> ImageFormat | None:
     """Format named by a MIME type, or None if it is not an image type we know.
 
@@ -121,6 +129,7 @@ def format_from_mime(mime: str) -> ImageFormat | None:
     return _parse_short_name(essence.removeprefix("image/"))
 
 
+@_remembered
 def format_from_name(name: str) -> ImageFormat | None:
     """Format named by an API short name, Pillow id, extension or MIME type, or None.
 

@@ -219,19 +219,22 @@ class SchemaValidator:
 
 
 # Keyed by object identity (the spec model holds dicts, so it is not hashable); the entry keeps
-# the operation alive so that an id is never reused while its validator is cached.
-_CACHE: dict[tuple[int, int, str], tuple[Operation, SchemaValidator | None]] = {}
+# what it is keyed by alive so that an id is never reused while its validator is cached. An error
+# envelope's schema is the provider's alone: one validator serves all of its operations (built
+# per operation, it was compiled again for each of them).
+_CACHE: dict[tuple[int, int, str], tuple[object, SchemaValidator | None]] = {}
 
 
 def _compiled(
     provider: Provider, model: Model, operation: Operation, kind: SchemaKind
 ) -> SchemaValidator | None:
-    key = (id(provider), id(operation), kind)
+    keeper: object = provider if kind == "error" else operation
+    key = (id(provider), id(keeper), kind)
     hit = _CACHE.get(key)
-    if hit is not None and hit[0] is operation:
+    if hit is not None and hit[0] is keeper:
         return hit[1]
     validator = _build(provider, model, operation, kind)
-    _CACHE[key] = (operation, validator)
+    _CACHE[key] = (keeper, validator)
     return validator
 
 

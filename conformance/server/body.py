@@ -32,6 +32,11 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+#: What `json.loads(text, parse_constant=...)` builds for every call, built once (it keeps no
+#: state between documents).
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 async def read_body(request: Request, limit: int) -> bytes | BodyProblem:
     """The raw body, or a problem when it is (or announces itself as) over `limit` bytes."""
     too_large = BodyProblem(True, f"Request payload size exceeds the limit: {limit} bytes.")
@@ -61,7 +66,7 @@ def parse_json(raw: bytes) -> Any | BodyProblem:
             False, f"Invalid JSON payload received. Invalid UTF-8 at byte {exc.start}."
         )
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         return BodyProblem(
             False,

@@ -43,6 +43,14 @@ MAX_WAIT = 60.0
 #: for case after case (in plan order, so a small cache holds the ones in flight).
 _url = functools.lru_cache(maxsize=1024)(httpx.URL)
 
+#: The headers a request sets, by lower-case name: (name, value) as sent, in the order first set.
+SetHeaders = dict[bytes, tuple[bytes, bytes]]
+_ACCEPT_ENCODING = ACCEPT_ENCODING.encode()
+
+
+def _utf8(value: object) -> bytes:
+    return str(value).encode("utf-8")
+
 
 @runtime_checkable
 class Transport(Protocol):
@@ -145,6 +153,43 @@ class HttpxTransport:
             for name, value in header.secrets:
                 self.redactor.add(name, value)
 
+    def _build(
+        self,
+        method: str,
+        url: str,
+        query: list[tuple[str, QueryValue]],
+        headers: SetHeaders,
+        content: bytes | AsyncIterator[bytes] | None,
+    ) -> httpx.Request:
+        """What `client.build_request` builds, without its merging: ~45% of its ~50 us went to
+        copying the client's headers and then ours into it, and to the URL, cookie and query
+        merges, which change nothing for an absolute URL on a client without cookies or params
+        (otherwise it is asked). The client's headers go first, less those the request sets, as
+        `Headers.update` orders them; names and values are UTF-8, as `Headers.__setitem__`
+        encodes them."""
+        client = self.client
+        target = _url(url)
+        ours = list(headers.values())
+        plain = all(name.isascii() for name, _ in ours)  # else httpx's merge raises: let it
+        if target.is_relative_url or client.params or client.cookies or not plain:
+            return client.build_request(
+                method,
+                target,
+                params=query or None,
+                headers=ours,
+                content=content,
+                extensions={"timeout": self._timeout_extension},
+            )
+        raw = [h for h in client.headers.raw if h[0].lower() not in headers]
+        return httpx.Request(
+            method,
+            target,
+            params=query or None,
+            headers=raw + ours,
+            content=content,
+            extensions={"timeout": self._timeout_extension},
+        )
+
     def url_for(self, request: Request) -> str:
         return request.url or self.base_url + request.path
 
@@ -159,23 +204,19 @@ class HttpxTransport:
         request: Request,
         url: str,
         query: list[tuple[str, QueryValue]],
-        headers: httpx.Headers,
+        headers: SetHeaders,
     ) -> Response:
         body = request.body_json()
         data = body.encode() if body is not None else None
         content: bytes | AsyncIterator[bytes] | None = data
         if data is not None and request.padding:
             content = padded_chunks(data, request.padding)
-            headers = httpx.Headers(headers)  # a length, so the far side can refuse it unread
-            headers["Content-Length"] = str(padded_length(data, request.padding))
-        built = self.client.build_request(
-            request.method,
-            _url(url),
-            params=query or None,
-            headers=headers,
-            content=content,
-            extensions={"timeout": self._timeout_extension},
-        )
+            headers = dict(headers)  # a length, so the far side can refuse it unread
+            headers[b"content-length"] = (
+                b"Content-Length",
+                _utf8(padded_length(data, request.padding)),
+            )
+        built = self._build(request.method, url, query, headers, content)
         t0 = time.monotonic()
         async with asyncio.timeout(self._timeout):
             answer = await self.client.send(
@@ -197,10 +238,12 @@ class HttpxTransport:
     async def send(self, request: Request) -> Exchange:
         url = self.url_for(request)
         auth_headers, params = self._credentials(request, url)
-        headers = httpx.Headers({"Accept-Encoding": ACCEPT_ENCODING})
+        headers: SetHeaders = {b"accept-encoding": (b"Accept-Encoding", _ACCEPT_ENCODING)}
         static = headers_for(url, self.base_url, self.headers)
         for name, value in [*static.items(), *request.headers, *auth_headers.items()]:
-            headers[name] = value  # the case's own headers and key slot win, case-insensitively
+            # the case's own headers and key slot win, case-insensitively
+            sent = _utf8(name)
+            headers[sent.lower()] = (sent, _utf8(value))
         query: list[tuple[str, QueryValue]] = [
             *request.query,
             *params.items(),
