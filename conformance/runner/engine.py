@@ -95,9 +95,8 @@ async def execute(
 ) -> list[CaseResult]:
     """Results for `cases`, in the same order (`thumbnails`: keep one per returned image).
 
-    `keep=False`: only `progress` sees each result, and none is returned. A `--jobs` worker
-    hands each result on as it lands; kept until its part ended, they grew each 64x worker
-    to ~1.6 GB."""
+    `keep=False`: only `progress` sees each result, and none is returned: a `--jobs` worker
+    hands each result on as it lands and has no use for it after."""
     gate = asyncio.Semaphore(max(1, concurrency))
     collector = Collector()
 
