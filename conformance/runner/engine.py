@@ -155,13 +155,11 @@ async def run_plan(
     for result in cut_results.values():
         if progress is not None:
             progress(result)
-    sent = {
-        r.case.id: r
-        for r in await execute(
-            kept, transports, flow, concurrency, progress, thumbnails, attach=attach, keep=keep
-        )
-    }
+    results = await execute(
+        kept, transports, flow, concurrency, progress, thumbnails, attach=attach, keep=keep
+    )
     if not keep:
         return RunResult(plan, (), target, time.monotonic() - started)
+    sent = {r.case.id: r for r in results}
     ordered = tuple(sent.get(c.id) or cut_results[c.id] for c in plan.cases)
     return RunResult(plan, ordered, target, time.monotonic() - started)

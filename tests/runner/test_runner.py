@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conformance.plan.planner import PlanOptions, plan
+from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.runner import Budget, TargetOptions, open_transports, run_plan, select
+from conformance.runner.results import CaseResult, RunResult
 from conformance.spec.model import Spec
 from conformance.spec.resolve import load_spec
 from conformance.transport.flow import FlowOptions
@@ -43,10 +45,10 @@ def test_retired_models_are_skipped_live_only(spec: Spec) -> None:
     assert select(the_plan.cases, Budget(), live=False)[1] == []
 
 
-def test_run_reports_every_case_in_order(spec: Spec) -> None:
-    the_plan = plan(spec, PlanOptions(providers=("tokaify",), max_examples=1))
+def _run_tokaify(spec: Spec, the_plan: Plan, **options: Any) -> RunResult:
+    """`the_plan` against the built-in relay's tokaify, 10 requests at most, 4 at a time."""
 
-    async def go():  # type: ignore[no-untyped-def]
+    async def go() -> RunResult:
         async with open_transports(spec, ["tokaify"], TargetOptions()) as transports:
             return await run_plan(
                 the_plan,
@@ -54,9 +56,15 @@ def test_run_reports_every_case_in_order(spec: Spec) -> None:
                 flow=FlowOptions(),
                 budget=Budget(max_requests=10),
                 concurrency=4,
+                **options,
             )
 
-    result = asyncio.run(go())
+    return asyncio.run(go())
+
+
+def test_run_reports_every_case_in_order(spec: Spec) -> None:
+    the_plan = plan(spec, PlanOptions(providers=("tokaify",), max_examples=1))
+    result = _run_tokaify(spec, the_plan)
     assert [r.case.id for r in result.results] == [c.id for c in the_plan.cases]
     counts = result.counts()
     assert counts["skipped"] == len(the_plan.cases) - 10 and counts["fail"] == 0
@@ -67,26 +75,10 @@ def test_a_run_that_keeps_nothing_hands_every_result_to_progress(spec: Spec) -> 
     """`keep=False` (a `--jobs` worker): progress sees each case once, sent or cut, with the
     same outcome a kept run has; the returned run holds none of them."""
     the_plan = plan(spec, PlanOptions(providers=("tokaify",), max_examples=1))
-
-    def go(keep: bool, seen: list[object]):  # type: ignore[no-untyped-def]
-        async def inner():  # type: ignore[no-untyped-def]
-            async with open_transports(spec, ["tokaify"], TargetOptions()) as transports:
-                return await run_plan(
-                    the_plan,
-                    transports,
-                    flow=FlowOptions(),
-                    budget=Budget(max_requests=10),
-                    concurrency=4,
-                    progress=seen.append,
-                    keep=keep,
-                )
-
-        return asyncio.run(inner())
-
-    handed: list[object] = []
-    dropped = go(False, handed)
-    kept = go(True, [])
+    handed: list[CaseResult] = []
+    dropped = _run_tokaify(spec, the_plan, progress=handed.append, keep=False)
+    kept = _run_tokaify(spec, the_plan)
     assert dropped.results == ()
-    by_id = {r.case.id: r.outcome for r in handed}  # type: ignore[attr-defined]
+    by_id = {r.case.id: r.outcome for r in handed}
     assert len(handed) == len(by_id) == len(the_plan.cases)
     assert by_id == {r.case.id: r.outcome for r in kept.results}
