@@ -29,7 +29,8 @@ _EMPTY_CASES = b'"cases": []\n}\n'
 
 def _summary(result: CaseResult) -> dict[str, Any]:
     """The keys of a case's entry that `model.totals` and `model.checks_of` read (a case
-    without an exchange adds nothing to the request and retry totals, as zero does)."""
+    without an exchange adds nothing to the request and retry totals, as zero does; `totals`
+    takes only the length of `retries`, so a range of that length stands for the list)."""
     return {
         "outcome": result.outcome,
         "checks": result.case.checks,
@@ -40,18 +41,15 @@ def _summary(result: CaseResult) -> dict[str, Any]:
 def _write_entries(
     out: IO[bytes],
     results: tuple[CaseResult, ...],
-    start: int,
-    stop: int,
     index: Callable[[CaseResult, int], int],
     base_urls: Mapping[str, str],
-    spools: Spools | None = None,
+    spools: Spools,
 ) -> None:
-    for position in range(start, stop):
-        result = results[position]
+    for position, result in enumerate(results):
         if position:
             out.write(b",\n")
         if isinstance(result, BriefResult):
-            if result.entry is None or spools is None:
+            if result.entry is None:
                 raise ValueError(f"{result.case.id}: a brief result without its spooled entry")
             spools.write(out, index(result, position), result.entry)
         else:
@@ -86,5 +84,5 @@ def write_run_json(
         # "cases" is the report's last key (model.assemble), so its empty list ends the head.
         assert head.endswith(_EMPTY_CASES), "the report's last key is no longer cases"
         out.write(head[: -len(_EMPTY_CASES)] + b'"cases": [\n')
-        _write_entries(out, results, 0, len(results), index, urls, spooled)
+        _write_entries(out, results, index, urls, spooled)
         out.write(b"\n  ]\n}\n")
