@@ -37,6 +37,7 @@ COMMANDS: dict[str, dict[str, str]] = {
     },
     "lint": {"lint": "check the specs; print file:line:col errors"},
     "schemas": {"schemas": "generate schemas/ from the specs"},
+    "draws": {"draws": "record the built-in specs' exploration draws (or --check them)"},
     "validate": {
         "validate-request": "validate a request body (JSON)",
         "validate-response": "validate a response body (JSON)",

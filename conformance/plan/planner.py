@@ -31,9 +31,9 @@ from conformance.plan.builder import (
 from conformance.plan.case import KINDS, Case, CaseKind, Expect
 from conformance.plan.collector import Collector
 from conformance.plan.covering import covering_plan, lower_bound, render_value
+from conformance.plan.explore import explore
 from conformance.plan.negative import Unplanned, negatives
 from conformance.plan.refusals import refusals, unknown_model
-from conformance.plan.strategies import explore
 from conformance.plan.wire_negative import wire_cases
 from conformance.spec.model import Model, Operation, Parameter, Provider, Spec
 

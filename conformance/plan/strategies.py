@@ -6,7 +6,8 @@ hypothesis's own strategy for the constraint the model states (an enum is `sampl
 range `integers` between its bounds, a number a multiple of 0.25 in its range), may be omitted,
 and the prompt is short printable text. Every drawn body is valid against the generated request
 schema (tests/plan/test_strategies.py, tests/schema/test_request_properties.py). Exploration
-draws a fixed number of bodies with a seed, so a plan is reproducible.
+draws a fixed number of bodies with a seed, so a plan is reproducible; `plan/explore.py` is
+the planner's way in (it reads recorded draws first and imports this module only to draw).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from hypothesis import strategies as st
 
 from conformance.plan.bodies import base_body, covered_parameters, set_path
 from conformance.plan.covering import value_set
-from conformance.plan.memo import Memo, copy_json, key_of
 from conformance.spec.model import Model, Operation, Parameter
 from conformance.triggers import ALL as TRIGGERS
 
@@ -87,20 +87,9 @@ def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[di
     return st.builds(build, prompts(), st.fixed_dictionaries(optional))
 
 
-#: The draws of one (model id, body parameters, count, seed): all the strategy and the bodies
-#: it builds read (`base_body`, `covered_parameters`, `leaf_strategy`).
-_DRAWN: Memo[list[dict[str, Any]]] = Memo(copy_json)
-
-
-def explore(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:
-    """`count` distinct bodies drawn from the strategy; the same seed gives the same bodies."""
-    if count <= 0 or not operation.has_body:
-        return []
-    key = (model.id, key_of(operation.parameters), count, seed)
-    return _DRAWN.get(key, lambda: _explore(model, operation, count, seed))
-
-
-def _explore(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:
+def draw(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:
+    """`count` distinct bodies drawn from the strategy; the same seed gives the same bodies.
+    (`plan/explore.py` asks for them only when they are not recorded.)"""
     strategy = request_strategy(model, operation)
     # Most operations give `count` distinct bodies in their first `count` draws: a session of
     # exactly that many ends without the replay and report that stopping a session early costs

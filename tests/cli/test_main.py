@@ -70,7 +70,8 @@ def test_a_live_dry_run_imports_only_what_it_uses() -> None:
     """A run against a --base-url writing no report file needs neither the relay (Starlette),
     nor the report renderers (Jinja2), nor httpx's own command line (click, pygments), nor
     Pillow's image module (the checks read images by header and structure; only decodes,
-    thumbnails and encodes import it), nor rich's progress bar (drawn on terminals only)."""
+    thumbnails and encodes import it), nor rich's progress bar (drawn on terminals only), nor
+    hypothesis (the built-in specs' exploration draws are recorded: plan/recorded_draws.py)."""
     probe = (
         "import sys\n"
         "from conformance.cli.main import main\n"
@@ -90,6 +91,7 @@ def test_a_live_dry_run_imports_only_what_it_uses() -> None:
         "vcr",
         "PIL.Image",
         "rich.progress",
+        "hypothesis",
     ):
         assert not any(m == absent or m.startswith(absent + ".") for m in loaded), absent
     assert "httpx" in loaded and "conformance.plan" in loaded

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.plan import negative, strategies
+from conformance.plan import explore, negative
 from conformance.plan.memo import DOCUMENTATION, Memo, copy_json, key_of, meaning
 from conformance.plan.planner import PlanOptions, plan
 from conformance.spec.diagnostics import Location
@@ -31,7 +31,7 @@ def _copied_tree(into: Path) -> Path:
 
 
 def _forgetful(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(strategies, "_DRAWN", Memo(copy_json, limit=0))
+    monkeypatch.setattr(explore, "_DRAWN", Memo(copy_json, limit=0))
     monkeypatch.setattr(negative, "_DERIVED", Memo(lambda found: found, limit=0))
 
 
@@ -40,10 +40,10 @@ def test_plan_is_the_same_with_and_without_memory(
 ) -> None:
     spec = load_spec(_copied_tree(tmp_path / "specs"))
     options = PlanOptions()
-    strategies._DRAWN.clear()
+    explore._DRAWN.clear()
     negative._DERIVED.clear()
     remembered = plan(spec, options)
-    assert strategies._DRAWN.hits > 0 and negative._DERIVED.hits > 0
+    assert explore._DRAWN.hits > 0 and negative._DERIVED.hits > 0
     _forgetful(monkeypatch)
     derived = plan(spec, options)
     assert [c.as_dict() for c in remembered.cases] == [c.as_dict() for c in derived.cases]

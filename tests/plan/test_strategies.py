@@ -84,5 +84,5 @@ def test_exploring_reads_no_source_for_a_database_key(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(hypothesis.core, "function_digest", digest)
     _, model, operation = OPS[0]
-    drawn = strategies._explore(model, operation, 3, seed=0)
+    drawn = strategies.draw(model, operation, 3, seed=0)
     assert len(drawn) == 3
