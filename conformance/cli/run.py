@@ -168,6 +168,7 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(exc)) from None
     with collector.paused():  # from here on only report data is built
         print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
+        print_skips(console, result)
         print_stale(console, replaying, store.root)
         write_reports(args, result, replaying.base_urls())
     green = result.gate(tolerate_errors=args.tolerate_errors)

@@ -6,8 +6,9 @@ an operation are then the same, and deriving them again was most of the planning
 the providers, 1,344 operations with 19 distinct ones: three quarters of a 20 s plan). The key
 is the *meaning* of what a derivation reads: every field of the spec values it is given, except
 the ones that only document (declaration sites, citations, descriptions, notes), which no
-request body and no verdict depends on. Nothing is kept between runs (a plan is always derived
-from the spec in front of it); hits are copied, so no two cases share a body.
+request body and no verdict depends on. This memory lasts one run; the only draws kept between
+runs are the built-in specs' recorded ones (plan/recorded_draws.py), which a change to the drawing
+code invalidates. Hits are copied, so no two cases share a body.
 """
 
 from __future__ import annotations

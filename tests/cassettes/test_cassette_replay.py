@@ -175,3 +175,27 @@ def test_transport_errors_and_retries_replay_as_recorded(spec: Spec, tmp_path: P
     first, second = recorded.results[0].exchange, recorded.results[1].exchange
     assert first is not None and first.error == "timeout after 180 s"
     assert second is not None and [r.status for r in second.retries] == [429]
+
+
+def test_replay_says_why_recorded_cases_were_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case the live run skipped (here: its request budget ran out) is skipped again on replay,
+    and the replay says why, as the live run did."""
+    cassettes = tmp_path / "cassettes"
+    live_code, live = run(
+        ["--provider", "tokaify", "--max-requests", "3", "--record", str(cassettes)],
+        tmp_path / "live.json",
+    )
+    live_lines = _skip_lines(capsys.readouterr().out)
+    code, replayed = run(["--replay", str(cassettes), "--block-network"], tmp_path / "replay.json")
+    lines = _skip_lines(capsys.readouterr().out)
+    assert (live_code, code) == (0, 0)
+    assert replayed["counts"]["skipped"] == live["counts"]["skipped"] > 0
+    assert lines == live_lines
+    (line,) = lines
+    assert line == f"skipped {live['counts']['skipped']} case(s): budget: --max-requests 3 reached"
+
+
+def _skip_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("skipped ")]
