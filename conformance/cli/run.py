@@ -45,7 +45,6 @@ from conformance.cli.run_sandwich import attach_hook, plan_checks, prepare
 from conformance.plan import collector
 from conformance.plan.planner import Plan, PlanOptions, plan
 from conformance.plan.shard import ShardPlan
-from conformance.report.skips import print_skips
 from conformance.report.terminal import print_plan, print_summary, progress_bar
 from conformance.runner import Budget, RunResult, TargetOptions
 from conformance.runner.blocking import run_sync
@@ -168,7 +167,6 @@ def _replay(spec: Spec, args: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(exc)) from None
     with collector.paused():  # from here on only report data is built
         print_summary(console, result, replaying.base_urls(), tolerate_errors=args.tolerate_errors)
-        print_skips(console, result)
         print_stale(console, replaying, store.root)
         write_reports(args, result, replaying.base_urls())
     green = result.gate(tolerate_errors=args.tolerate_errors)
@@ -252,7 +250,6 @@ def _finish(
     print_summary(
         console, result, opts.base_urls(spec, target), tolerate_errors=args.tolerate_errors
     )
-    print_skips(console, result)
     if not target.live and result.failed:
         console.print(
             "(reproduce against `conformance serve` with the same --fault, the key "

@@ -14,6 +14,7 @@ from conformance.checks.registry import OUTCOMES
 from conformance.plan.case import Case
 from conformance.plan.planner import Plan
 from conformance.report.causes import print_causes, print_headline, verdict_line
+from conformance.report.skips import print_skips
 from conformance.runner.engine import Progress as ProgressFn
 from conformance.runner.results import CaseResult, RunResult
 from conformance.transport.redaction import to_curl
@@ -143,6 +144,7 @@ def print_summary(
     verdict = verdict_line(run, tolerate_errors=tolerate_errors)
     if verdict is not None:
         console.print(verdict, style="bold", markup=False, highlight=False)
+    print_skips(console, run)  # part of every summary: a replay once printed the count alone
 
 
 def print_plan(console: Console, plan: Plan, *, verbose: bool = False) -> None:
