@@ -4,12 +4,14 @@ planning) leaves `error` results naming why, a usage error ends the run, and sto
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from conformance.gc_pause import paused
 from conformance.plan.partition import partition
 from conformance.plan.planner import PlanOptions, plan
 from conformance.runner.engine import skipped
@@ -134,3 +136,20 @@ def test_stopping_the_pool_ends_every_worker() -> None:
             pool.stop()
     assert time.monotonic() - started < 30
     assert all(not w.process.is_alive() for w in pool.workers)
+
+
+def test_workers_collect_their_cyclic_garbage_when_forked_with_the_collector_off() -> None:
+    """The parent forks inside `collector.paused()`; a worker's cycles must still be freed."""
+
+    def work(number: int, ops: tuple[int, ...], outbox: Outbox) -> None:
+        planned(ops, outbox)
+        outbox.usage(f"collector enabled={gc.isenabled()}")
+
+    with paused():
+        pool = _pool(work)
+    with pytest.raises(WorkerUsageError, match="collector enabled=True"):
+        try:
+            pool.wait_planned()
+            pool.wait_done(None)
+        finally:
+            pool.stop()
