@@ -20,15 +20,39 @@ from conformance.plan.case import AuthSlot, Case, Request
 from conformance.transport.base import Transport
 
 
+class FetchCache:
+    """Fetched images by URL, up to `limit` bytes of bodies: beyond it, fetches are not kept (a
+    run's memory must not grow with its cases). The bytes held are counted as entries come in,
+    not summed over the cache at every fetch, which grew with the run (quadratic in its images).
+    """
+
+    def __init__(self, limit: int = 32 * 1024 * 1024) -> None:
+        self.limit = limit
+        self.held = 0
+        self._entries: dict[str, Exchange] = {}
+
+    def get(self, url: str) -> Exchange | None:
+        return self._entries.get(url)
+
+    def offer(self, url: str, fetched: Exchange) -> None:
+        """Keep `fetched` when it answered (< 400) and its body fits in what is left."""
+        response = fetched.response
+        if response is None or response.status >= 400 or url in self._entries:
+            return
+        if self.held + len(response.body) <= self.limit:
+            self._entries[url] = fetched
+            self.held += len(response.body)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 @dataclass
 class FlowOptions:
     poll_interval: float = 1.0
     job_timeout: float = 600.0
     fetch_images: bool = True
-    cache: dict[str, Exchange] = field(default_factory=dict)
-    #: Bytes of fetched images the cache may hold: beyond it, fetches are not cached (a run's
-    #: memory must not grow with its cases).
-    cache_bytes: int = 32 * 1024 * 1024
+    cache: FetchCache = field(default_factory=FetchCache)
     #: Polls after which a case stops polling (None: poll until terminal or the job timeout).
     poll_limit: Callable[[Case], int | None] | None = None
 
@@ -70,11 +94,7 @@ async def _fetch(transport: Transport, url: str, options: FlowOptions) -> Exchan
     if cached is not None:
         return cached
     fetched = await transport.send(Request("GET", "", url=url, auth=AuthSlot("missing")))
-    response = fetched.response
-    if response is not None and response.status < 400:
-        held = sum(len(e.response.body) for e in options.cache.values() if e.response)
-        if held + len(response.body) <= options.cache_bytes:
-            options.cache[url] = fetched
+    options.cache.offer(url, fetched)
     return fetched
 
 
