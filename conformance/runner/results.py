@@ -75,9 +75,13 @@ class BriefResult(CaseResult):
 
     The exchange is most of a result's pickle (at 1x 3.5 of 5 MB; the findings 1.1, the case
     0.6); the terminal summary, the gate and the JSON report's head read only whether it got an
-    answer and its request and retry counts, kept here. The JSON report's entry, when one is
-    asked for, was encoded by the worker (`entry`); every other report needs the whole result,
-    and such runs send that (`cli/run_jobs.py`)."""
+    answer and its request and retry counts, kept here. Of the findings, it keeps those the
+    parent reads (the summary's failures, causes and advisory count): every finding that did not
+    pass, and advisory passes; a plain pass says nothing its absence does not (the outcome is
+    the same), and those were two thirds of a brief's pickle (at 1x 1.0 of 1.5 MB). The JSON
+    report's entry, when one is asked for, was encoded by the worker from the whole result
+    (`entry`); every other report needs the whole result, and such runs send that
+    (`cli/run_jobs.py`)."""
 
     got_answer: bool = False
     sent: int = 0
@@ -89,7 +93,7 @@ class BriefResult(CaseResult):
         return cls(
             result.case,
             None,
-            result.findings,
+            tuple(f for f in result.findings if f.outcome != "pass" or f.advisory),
             (),
             result.answered,
             result.requests_sent,
@@ -166,16 +170,6 @@ class RunResult:
             row[result.outcome] += 1
         return out
 
-    def matrix(self) -> dict[tuple[str, str], dict[str, Outcome]]:
-        """provider x model -> check -> worst outcome of that check's findings."""
-        out: dict[tuple[str, str], dict[str, Outcome]] = {}
-        for result in self.results:
-            row = out.setdefault((result.case.provider.id, result.case.model.id), {})
-            for finding in result.findings:
-                current = row.get(finding.check)
-                row[finding.check] = _worse(current, finding.outcome)
-        return out
-
     @property
     def requests_sent(self) -> int:
         return sum(r.requests_sent for r in self.results)
@@ -184,9 +178,3 @@ class RunResult:
     def retries(self) -> int:
         return sum(r.retry_count for r in self.results)
 
-
-def _worse(current: Outcome | None, new: Outcome) -> Outcome:
-    if current is None:
-        return new
-    order = {o: i for i, o in enumerate((*_PRECEDENCE, "pass"))}
-    return current if order[current] <= order[new] else new
