@@ -177,4 +177,3 @@ class RunResult:
     @property
     def retries(self) -> int:
         return sum(r.retry_count for r in self.results)
-
