@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from conformance.plan.bodies import base_body, covered_parameters, set_path
 from conformance.plan.covering import value_set
+from conformance.plan.memo import key_of
 from conformance.spec.model import Model, Operation, Parameter
 from conformance.triggers import ALL as TRIGGERS
 
@@ -71,10 +72,30 @@ def leaf_strategy(param: Parameter) -> st.SearchStrategy[Any]:
     raise ValueError(f"{param.name}: no strategy for a {param.type} leaf without an enum")
 
 
+#: The optional-values strategy of each set of enforced covered parameters, by their meaning
+#: (`memo.key_of`): hypothesis works out a strategy's validity, emptiness and reusable values
+#: once per object, recursively (15% of drawing at 64x the providers, where every operation
+#: built its own objects), so operations covering the same parameters share one. What a session
+#: draws depends on the strategies' structure, not on which objects they are: the recorded
+#: draws are the same (`conformance draws --check`). Cleared when full, as `Memo` bounds its own.
+_VALUES: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
+_VALUES_LIMIT = 4096
+
+
+def _optional_values(params: tuple[Parameter, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    key = key_of(params)
+    shared = _VALUES.get(key)
+    if shared is None:
+        if len(_VALUES) >= _VALUES_LIMIT:
+            _VALUES.clear()
+        optional = {p.name: st.none() | leaf_strategy(p) for p in params}
+        shared = _VALUES[key] = st.fixed_dictionaries(optional)
+    return shared
+
+
 def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
     """Valid request bodies: a short prompt and any subset of the enforced covered leaves."""
-    params = [p for p in covered_parameters(operation) if p.enforcement == "enforced"]
-    optional = {p.name: st.none() | leaf_strategy(p) for p in params}
+    params = tuple(p for p in covered_parameters(operation) if p.enforcement == "enforced")
     by_name = {p.name: p for p in params}
 
     def build(prompt: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +105,7 @@ def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[di
                 body = set_path(body, by_name[name].path, values[name])
         return body
 
-    return st.builds(build, prompts(), st.fixed_dictionaries(optional))
+    return st.builds(build, prompts(), _optional_values(params))
 
 
 def draw(model: Model, operation: Operation, count: int, seed: int) -> list[dict[str, Any]]:

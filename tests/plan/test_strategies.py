@@ -86,3 +86,30 @@ def test_exploring_reads_no_source_for_a_database_key(monkeypatch: pytest.Monkey
     _, model, operation = OPS[0]
     drawn = strategies.draw(model, operation, 3, seed=0)
     assert len(drawn) == 3
+
+
+def _enforced(operation: Any) -> tuple[Parameter, ...]:
+    return tuple(p for p in covered_parameters(operation) if p.enforcement == "enforced")
+
+
+def test_operations_covering_the_same_parameters_share_one_values_strategy() -> None:
+    """Sharing the strategy object changes no draw: with it warm (its properties worked out by
+    other operations' sessions) an operation draws the bodies a fresh object draws."""
+    from conformance.plan import strategies
+
+    by_meaning: dict[str, list[tuple[Any, Any]]] = {}
+    for _, model, operation in OPS:
+        by_meaning.setdefault(strategies.key_of(_enforced(operation)), []).append(
+            (model, operation)
+        )
+    shared = next(pairs for pairs in by_meaning.values() if len(pairs) > 1)
+    (m1, o1), (_, o2) = shared[:2]
+    assert o1.parameters is not o2.parameters
+    strategies._VALUES.clear()
+    fresh = strategies.draw(m1, o1, 3, 0)
+    for model, operation in (pair for pairs in by_meaning.values() for pair in pairs):
+        strategies.draw(model, operation, 3, 0)
+    assert strategies.draw(m1, o1, 3, 0) == fresh
+    values = strategies._optional_values
+    assert values(_enforced(o1)) is values(_enforced(o2))
+    assert len(strategies._VALUES) == len(by_meaning)
