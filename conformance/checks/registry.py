@@ -46,6 +46,15 @@ class Finding:
             "advisory": self.advisory,
         }
 
+    def stamped(self, check: str, case_id: str) -> Finding:
+        """This finding as check `check` said it of case `case_id`. Copied through the instance
+        dict: the frozen dataclass's `__init__` sets its eight fields one `object.__setattr__`
+        at a time, 1.5 us a finding against 0.6 here, at ~24 findings a case (2% of a 64x
+        run's workers). tests/checks/test_registry.py holds it equal to the constructor's."""
+        stamped = object.__new__(Finding)
+        stamped.__dict__.update(self.__dict__, check=check, case_id=case_id)
+        return stamped
+
     def render(self) -> str:
         where = f" at {self.pointer}" if self.pointer else ""
         spec = f" [{self.spec_location}]" if self.spec_location else ""
@@ -81,19 +90,7 @@ def run_checks(case: Case, exchange: Exchange, names: Iterable[str] | None = Non
         fn = REGISTRY.get(name)
         if fn is None:
             continue
-        for finding in fn(case, exchange):
-            out.append(
-                Finding(
-                    name,
-                    finding.outcome,
-                    finding.message,
-                    case.id,
-                    finding.pointer,
-                    finding.rule,
-                    finding.spec_location,
-                    finding.advisory,
-                )
-            )
+        out.extend(finding.stamped(name, case.id) for finding in fn(case, exchange))
     return out
 
 
