@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from conformance.cli.common import EXIT_OK, EXIT_USAGE, load_or_report
 from conformance.spec.model import LifecycleEvent
@@ -55,14 +56,19 @@ def run(args: argparse.Namespace) -> int:
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(
-            row["provider"],
-            row["model"],
-            "\n".join(row["operations"]),
-            ", ".join(row["auth"]),
-            f"{row['status']} ({row['status_from']})",
-            row["lifecycle"],
-            row["upstream_lifecycle"],
+        table.add_row(  # as written: a str cell would be read as console markup
+            *map(
+                Text,
+                (
+                    row["provider"],
+                    row["model"],
+                    "\n".join(row["operations"]),
+                    ", ".join(row["auth"]),
+                    f"{row['status']} ({row['status_from']})",
+                    row["lifecycle"],
+                    row["upstream_lifecycle"],
+                ),
+            )
         )
     Console(width=200).print(table)
     return EXIT_OK
