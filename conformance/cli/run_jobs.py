@@ -179,7 +179,11 @@ def run_jobs(
 
 
 def _hand_off(
-    args: argparse.Namespace, number: int, spool: Path, base_urls: Mapping[str, str]
+    args: argparse.Namespace,
+    number: int,
+    spool: Path,
+    base_urls: Mapping[str, str],
+    outbox: Outbox,
 ) -> tuple[Callable[[CaseResult], CaseResult], Callable[[], None]]:
     """What a worker sends of each finished case (`run_reports.hand_off`), and how it ends."""
     mode = hand_off(args)
@@ -190,6 +194,7 @@ def _hand_off(
     from conformance.report.json_spool import SpoolWriter
 
     writer = SpoolWriter(spool, number, base_urls)
+    outbox.before_results = writer.flush  # a brief goes out only once its entry is on disk
     return (lambda result: BriefResult.of(result, writer.add(result))), writer.close
 
 
@@ -230,7 +235,7 @@ def _run_jobs(
             )
             gc.freeze()  # as in a single-process run: the plan outlives the run
             position = {c.id: i for i, c in enumerate(part.cases)}
-            handed, close = _hand_off(args, number, spools[number], urls)
+            handed, close = _hand_off(args, number, spools[number], urls, outbox)
             try:
                 result = _send_part(
                     spec, part, args, mine, lambda r: outbox.result(position[r.case.id], handed(r))

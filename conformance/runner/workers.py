@@ -40,6 +40,10 @@ class WorkerUsageError(Exception):
     """A worker met a usage error (the target refuses the options); the run ends with it."""
 
 
+def _nothing() -> None:
+    pass
+
+
 class Outbox:
     """A worker's end of its pipe: what it planned, its results in batches, its end."""
 
@@ -47,6 +51,9 @@ class Outbox:
         self._conn, self._codec = conn, codec
         self._batch: list[tuple[int, CaseResult]] = []
         self._sent = time.monotonic()
+        #: Called before each batch of results goes out: what the results name elsewhere (a
+        #: spooled report entry) must be written by then (`report/json_spool.py`).
+        self.before_results: Callable[[], None] = _nothing
 
     def _send(self, message: tuple[Any, ...]) -> None:
         self._conn.send_bytes(self._codec.dumps(message))
@@ -62,6 +69,7 @@ class Outbox:
 
     def flush(self, now: float | None = None) -> None:
         if self._batch:
+            self.before_results()
             self._send(("results", self._batch))
             self._batch = []
         self._sent = time.monotonic() if now is None else now

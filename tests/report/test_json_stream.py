@@ -91,3 +91,43 @@ def test_a_brief_result_without_its_entry_is_refused(run: RunResult, tmp_path: P
         write_run_json(briefs, tmp_path / "x.json", URLS)
     with pytest.raises(ValueError, match="not in its worker's file"):
         write_run_json(_spooled(run, tmp_path, 2), tmp_path / "x.json", URLS, spools=[])
+
+
+class _Pipe:
+    """A worker's pipe end that notes, as each message goes, how long the spool file is."""
+
+    def __init__(self, spool: Path) -> None:
+        self.spool = spool
+        self.sent: list[tuple[bytes, int]] = []
+
+    def send_bytes(self, data: bytes) -> None:
+        self.sent.append((data, self.spool.stat().st_size if self.spool.exists() else 0))
+
+
+def test_every_brief_a_worker_sends_names_bytes_already_in_its_spool(
+    run: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conformance.runner import workers
+    from conformance.runner.portable import Codec
+
+    monkeypatch.setattr(workers, "BATCH_RESULTS", 8)
+    spool = tmp_path / "w0"
+    pipe = _Pipe(spool)
+    codec = Codec(SPEC)
+    outbox = workers.Outbox(pipe, codec)  # type: ignore[arg-type]
+    writer = SpoolWriter(spool, 0, URLS)
+    outbox.before_results = writer.flush
+    for position, result in enumerate(run.results):
+        outbox.result(position, BriefResult.of(result, writer.add(result)))
+    writer.close()
+    outbox.done(0.0)
+    named = 0
+    for data, size in pipe.sent:
+        message = codec.loads(data)
+        if message[0] != "results":
+            continue
+        for _, brief in message[1]:
+            _, offset, length = brief.entry
+            assert offset + length <= size
+            named += 1
+    assert named == len(run.results) and len(pipe.sent) > 2
