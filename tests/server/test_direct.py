@@ -54,11 +54,13 @@ def _through_starlette(app: Starlette) -> Any:
     return whole
 
 
-async def _answers(asgi: Any) -> list[tuple[int, list[tuple[str, str]], bytes]]:
+async def _answers(
+    asgi: Any, calls: list[tuple[str, str, dict[str, str], Any]] = CALLS
+) -> list[tuple[int, list[tuple[str, str]], bytes]]:
     out = []
     transport = httpx.ASGITransport(app=asgi)
     async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
-        for method, path, headers, body in CALLS:
+        for method, path, headers, body in calls:
             content = body if isinstance(body, bytes) or body is None else json.dumps(body)
             answer = await client.request(method, path, headers=headers, content=content)
             out.append(
@@ -76,6 +78,24 @@ def test_answers_are_those_of_the_whole_stack(spec: Spec) -> None:
     slow_answers = asyncio.run(_answers(slow))
     assert fast_answers == slow_answers
     assert [status for status, _, _ in fast_answers][:4] == [200, 403, 200, 400]
+
+
+def test_repeated_paths_answer_as_the_whole_stack_with_the_route_claims_bounded(
+    spec: Spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which route takes a path is kept per path and method: the second and third time a call
+    comes (its claim kept, or dropped again by the bound) it is answered as the first time."""
+    from conformance.server import direct
+
+    monkeypatch.setattr(direct, "_CLAIMS_KEPT", 5)
+    calls = CALLS + CALLS[::-1] + CALLS  # each path by each method, in both orders
+    options = RelayOptions(keys=(KEY,))
+    fast = create_app(spec, options)
+    assert isinstance(fast, RelayApp)
+    fast_answers = asyncio.run(_answers(fast, calls))
+    slow_answers = asyncio.run(_answers(_through_starlette(create_app(spec, options)), calls))
+    assert fast_answers == slow_answers
+    assert 0 < len(fast._claims) <= 5
 
 
 def test_file_urls_resolve_on_the_short_way(spec: Spec) -> None:
