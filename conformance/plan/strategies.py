@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from conformance.plan.bodies import base_body, covered_parameters, set_path
 from conformance.plan.covering import value_set
-from conformance.plan.memo import key_of
+from conformance.plan.memo import Memo, key_of
 from conformance.spec.model import Model, Operation, Parameter
 from conformance.triggers import ALL as TRIGGERS
 
@@ -77,20 +77,15 @@ def leaf_strategy(param: Parameter) -> st.SearchStrategy[Any]:
 #: once per object, recursively (15% of drawing at 64x the providers, where every operation
 #: built its own objects), so operations covering the same parameters share one. What a session
 #: draws depends on the strategies' structure, not on which objects they are: the recorded
-#: draws are the same (`conformance draws --check`). Cleared when full, as `Memo` bounds its own.
-_VALUES: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
-_VALUES_LIMIT = 4096
+#: draws are the same (`conformance draws --check`). Strategies are immutable: not copied.
+_VALUES: Memo[st.SearchStrategy[dict[str, Any]]] = Memo(lambda strategy: strategy)
 
 
 def _optional_values(params: tuple[Parameter, ...]) -> st.SearchStrategy[dict[str, Any]]:
-    key = key_of(params)
-    shared = _VALUES.get(key)
-    if shared is None:
-        if len(_VALUES) >= _VALUES_LIMIT:
-            _VALUES.clear()
-        optional = {p.name: st.none() | leaf_strategy(p) for p in params}
-        shared = _VALUES[key] = st.fixed_dictionaries(optional)
-    return shared
+    return _VALUES.get(
+        key_of(params),
+        lambda: st.fixed_dictionaries({p.name: st.none() | leaf_strategy(p) for p in params}),
+    )
 
 
 def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[dict[str, Any]]:

@@ -23,7 +23,6 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Message, Receive, Scope, Send
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-_UNKNOWN = object()
 _CLAIMS_KEPT = 4096
 
 
@@ -39,7 +38,7 @@ class RelayApp(Starlette):
         super().__init__(routes=routes, exception_handlers=exception_handlers)
         self._direct = direct
         self._endpoint: Endpoint = direct.endpoint
-        self._claims: dict[tuple[Any, ...], object] = {}
+        self._claims: dict[tuple[Any, ...], dict[str, Any] | None] = {}
 
     def _claimed(self, scope: Scope) -> MutableMapping[str, Any] | None:
         """The router's child scope when the first route fully matching is `direct`. Which
@@ -50,16 +49,12 @@ class RelayApp(Starlette):
         if scope.get("path_params"):  # mounted under an app with its own: match afresh
             return self._match(scope)
         key = (scope.get("root_path", ""), scope["path"], scope.get("method"))
-        claim = self._claims.get(key, _UNKNOWN)
-        if claim is _UNKNOWN:
-            claim = self._match(scope)
+        if key not in self._claims:
             if len(self._claims) >= _CLAIMS_KEPT:
                 self._claims.clear()
-            self._claims[key] = claim
-        if claim is None:
-            return None
-        assert isinstance(claim, dict)
-        return {**claim, "path_params": dict(claim["path_params"])}
+            self._claims[key] = self._match(scope)
+        claim = self._claims[key]
+        return None if claim is None else {**claim, "path_params": dict(claim["path_params"])}
 
     def _match(self, scope: Scope) -> dict[str, Any] | None:
         for route in self.router.routes:
