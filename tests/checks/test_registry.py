@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,15 +33,10 @@ def test_a_stamped_finding_equals_the_one_the_constructor_builds(
     built = dataclasses.replace(finding, check=check, case_id=case_id)
     assert stamped == built and hash(stamped) == hash(built)
     assert stamped.as_dict() == built.as_dict() and stamped.render() == built.render()
-    assert (finding.check, finding.case_id) != (check, case_id) or stamped == finding
 
 
 def test_a_stamped_finding_stays_frozen() -> None:
     stamped = Finding("", "pass", "ok").stamped("status", "case-1")
-    try:
+    with pytest.raises(dataclasses.FrozenInstanceError):
         stamped.outcome = "fail"  # type: ignore[misc]
-    except dataclasses.FrozenInstanceError:
-        pass
-    else:
-        raise AssertionError("a stamped finding could be changed")
     assert stamped.check == "status" and stamped.case_id == "case-1"

@@ -53,6 +53,16 @@ def _pool(work: object) -> Pool:
     return pool
 
 
+def _ends_with_usage_error(pool: Pool, match: str) -> None:
+    """Read `pool` to its end, which must be a worker's usage error matching `match`."""
+    with pytest.raises(WorkerUsageError, match=match):
+        try:
+            pool.wait_planned()
+            pool.wait_done(None)
+        finally:
+            pool.stop()
+
+
 def test_results_are_gathered_in_plan_order() -> None:
     pool = _pool(finish_all)
     try:
@@ -107,12 +117,7 @@ def test_a_worker_failure_or_usage_error_is_reported() -> None:
             outbox.failed("RuntimeError: boom")
 
     pool = _pool(work)
-    with pytest.raises(WorkerUsageError, match="ACME_API_KEY"):
-        try:
-            pool.wait_planned()
-            pool.wait_done(None)
-        finally:
-            pool.stop()
+    _ends_with_usage_error(pool, "ACME_API_KEY")
     assert all(not w.process.is_alive() for w in pool.workers)
 
 
@@ -147,9 +152,4 @@ def test_workers_collect_their_cyclic_garbage_when_forked_with_the_collector_off
 
     with paused():
         pool = _pool(work)
-    with pytest.raises(WorkerUsageError, match="collector enabled=True"):
-        try:
-            pool.wait_planned()
-            pool.wait_done(None)
-        finally:
-            pool.stop()
+    _ends_with_usage_error(pool, "collector enabled=True")
