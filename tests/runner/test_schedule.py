@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from functools import cache
 from pathlib import Path
 
 import httpx
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.plan.case import Case
 from conformance.plan.planner import PlanOptions, plan
 from conformance.runner.engine import execute
 from conformance.runner.schedule import start_order
@@ -65,3 +67,37 @@ def test_execute_starts_in_start_order_and_returns_in_plan_order() -> None:
     order = start_order(grouped, lambda c: c.operation.job is not None)
     assert order != list(range(len(grouped)))
     assert seen == [grouped[i].request.path for i in order]
+
+
+@cache
+def _tokaify_cases() -> list[Case]:
+    spec = load_spec(Path(__file__).resolve().parents[2] / "specs")
+    pool = plan(spec, PlanOptions(providers=("tokaify",), max_examples=0)).cases
+    return [c for c in pool if c.operation.job is None]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 9), st.integers(0, 30))
+def test_execute_keeps_exactly_the_concurrency_in_flight(concurrency: int, count: int) -> None:
+    """At most `concurrency` cases are in flight at once, as many as there are cases up to that
+    bound are (a slow answer never holds the others back beyond it), and each case is sent
+    once, in start order, coming back in plan order."""
+    cases = _tokaify_cases()[:count]
+    in_flight = peak = 0
+    sent: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        sent.append(request.url.path)
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.001)
+        in_flight -= 1
+        return httpx.Response(400, json={"error": "no"})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = HttpxTransport(client, "http://api.test", key="k", key_env="A_KEY")
+    results = asyncio.run(execute(cases, {"tokaify": transport}, FlowOptions(), concurrency))
+    assert [r.case.id for r in results] == [c.id for c in cases]
+    assert sent == [c.request.path for c in cases]
+    assert peak == min(concurrency, len(cases))
