@@ -176,3 +176,18 @@ def test_an_accepted_wire_form_is_named_in_the_finding(tmp_path: Path) -> None:
     assert messages
     # The request was refused for its size, not its key: the finding says which form it was.
     assert all(m.startswith("the oversized-body request was accepted with 200") for m in messages)
+
+
+@pytest.mark.parametrize("report", ["--json", "--html"])
+def test_an_unwritable_report_is_a_usage_error_after_the_summary(
+    report: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report files are written while the summary prints (`run._finish`): a file that
+    cannot be written still ends the run with exit 2 and its reason, the summary complete."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    assert main([*SPECS, "run", "--provider", "tokaify", report, str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert f"cannot write {folder}" in captured.err
+    assert "conformance against built-in reference relay" in captured.out
+    assert " 0 fail" in captured.out
