@@ -175,6 +175,10 @@ def values_cell(param: Parameter) -> str:
         parts.append("non-empty" if param.min_length == 1 else f"≥ {param.min_length} characters")
     if param.exactly_one_of:
         parts.append("exactly one of " + ", ".join(code(k) for k in param.exactly_one_of))
+    if param.requires:
+        parts.append(
+            "requires " + ", ".join(code(f"{k}: {json.dumps(v)}") for k, v in param.requires)
+        )
     if param.closed:
         parts.append("no other keys")
     text = "; ".join(parts) if parts else NONE

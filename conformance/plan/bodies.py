@@ -84,6 +84,49 @@ def get_param(body: Any, param: Parameter) -> tuple[bool, Any]:
     return True, node
 
 
+def meet_requires(operation: Operation, body: dict[str, Any]) -> dict[str, Any]:
+    """`body` (changed in place) with every `requires` of a parameter it sends met: the named
+    sibling set to the required value, under the spelling the body already uses for it.
+
+    Vertex refuses a seed while the watermark is on, so a positive body that sends one without
+    the other would be a request the upstream itself rejects: no valid relay could pass it."""
+    for param in operation.body_parameters:
+        if not param.requires:
+            continue
+        present, value = get_param(body, param)
+        if not present or value is None:  # null is unset under proto3 JSON
+            continue
+        for name, wanted in param.requires:
+            other = operation.parameter(name)
+            if other is not None:
+                body = _put_param(body, other, wanted)
+    return body
+
+
+def _put_param(body: dict[str, Any], param: Parameter, value: Any) -> dict[str, Any]:
+    """`put_path` that overwrites the parameter under whichever of its names the body uses."""
+    parent = _node_at(body, param.path[:-1])
+    if isinstance(parent, dict):
+        key = next((n for n in param.property_names if n in parent), param.path[-1])
+        parent[key] = value
+        return body
+    return put_path(body, param.path, value)
+
+
+def _node_at(body: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` (any spelling of each name, first array item for "*"), or None."""
+    node = body
+    for token in path:
+        if token == WILDCARD:
+            node = node[0] if isinstance(node, list) and node else None
+        elif isinstance(node, dict):
+            key = next((n for n in (token, *_aliases_of(token)) if n in node), None)
+            node = node[key] if key is not None else None
+        else:
+            return None
+    return node
+
+
 def _aliases_of(token: str) -> tuple[str, ...]:
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in token)
     return (snake,) if snake != token else ()

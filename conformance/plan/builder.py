@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conformance.plan.bodies import expectations, set_path
+from conformance.plan.bodies import expectations, meet_requires, set_path
 from conformance.plan.case import AuthSlot, Case, CaseKind, Expect, Request
 from conformance.spec.model import Model, Operation, Provider
 
@@ -104,6 +104,9 @@ class CaseBuilder:
         advisory: tuple[str, ...] = (),
         extra: tuple[str, ...] = (),
     ) -> None:
+        # Every stage builds bodies that meet the `requires` rules; meeting them here as well
+        # keeps any positive from asking for what the upstream refuses (a no-op otherwise).
+        body = meet_requires(self.operation, body)
         expect = expectations(self.model, self.operation, body)
         if advisory:
             expect = replace(expect, advisory=tuple(dict.fromkeys((*expect.advisory, *advisory))))

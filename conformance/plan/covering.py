@@ -15,7 +15,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.plan.bodies import base_body, covered_parameters, put_path, set_path
+from conformance.plan.bodies import (
+    base_body,
+    covered_parameters,
+    meet_requires,
+    put_path,
+    set_path,
+)
 from conformance.spec.model import Model, Operation, Parameter
 
 
@@ -57,9 +63,54 @@ def render_value(value: Any) -> str:
 
 
 def lower_bound(operation: Operation) -> int:
-    """The fewest requests that can show every value of the enforced covered parameters."""
-    sets = [value_set(p) for p in covered_parameters(operation) if p.enforcement == "enforced"]
-    return max((len(s) for s in sets), default=0)
+    """The fewest requests that can show every value of the enforced covered parameters.
+
+    A parameter that `requires` a covered sibling's value shows each of its values only in
+    requests where the sibling holds that value, and the sibling's other values each need a
+    request without it: Vertex's two seed bounds need two rows with addWatermark false, and
+    addWatermark true a third."""
+    sets = {p.name: value_set(p) for p in _enforced(operation)}
+    bound = max((len(s) for s in sets.values()), default=0)
+    for param in _enforced(operation):
+        others = [
+            len([v for v in sets[name] if v != wanted])
+            for name, wanted in param.requires
+            if name in sets
+        ]
+        if others and sets[param.name]:
+            bound = max(bound, len(sets[param.name]) + max(others))
+    return bound
+
+
+def _enforced(operation: Operation) -> list[Parameter]:
+    return [p for p in covered_parameters(operation) if p.enforcement == "enforced"]
+
+
+Row = dict[str, Any]
+
+
+def _rows(enforced: list[tuple[Parameter, list[Any]]]) -> list[Row]:
+    """Value i of each set in row i; a parameter with `requires` only in rows that meet it.
+
+    Its values go, in order and cycling, into the rows whose covered siblings already hold the
+    required values; when those are too few, rows are added with the siblings set to them. A
+    parameter is absent from the rows that do not meet its rule (omitting it is always valid)."""
+    free = [(p, s) for p, s in enforced if not p.requires]
+    bound = [(p, s) for p, s in enforced if p.requires]
+    width = max((len(s) for _, s in enforced), default=0)
+    rows: list[Row] = [{p.name: s[i % len(s)] for p, s in free} for i in range(width)]
+    for param, values in bound:
+        wanted = dict(param.requires)
+        fits = [row for row in rows if all(row.get(k, v) == v for k, v in wanted.items())]
+        while len(fits) < len(values):
+            i = len(rows)
+            row = {p.name: s[i % len(s)] for p, s in free}
+            row.update((k, v) for k, v in wanted.items() if k in row)
+            rows.append(row)
+            fits.append(row)
+        for j, row in enumerate(fits):
+            row[param.name] = values[j % len(values)]
+    return rows
 
 
 def covering_plan(model: Model, operation: Operation) -> list[Assignment]:
@@ -71,30 +122,67 @@ def covering_plan(model: Model, operation: Operation) -> list[Assignment]:
     enforced = [(p, value_set(p)) for p in params if p.enforcement == "enforced"]
     enforced = [(p, s) for p, s in enforced if s]
     out: list[Assignment] = []
-    width = max((len(s) for _, s in enforced), default=0)
     if enforced:
-        # The parameter with the largest set names each request (its values are all distinct).
-        lead = max(enforced, key=lambda item: len(item[1]))[0]
-        for i in range(width):
-            chosen = tuple((p, s[i % len(s)]) for p, s in enforced)
+        # A parameter with the largest set names each request (its values are all distinct); a
+        # row added for a `requires` rule is named by the value it was added for as well.
+        free = [item for item in enforced if not item[0].requires] or enforced
+        lead = max(free, key=lambda item: len(item[1]))[0]
+        labels: set[str] = set()
+        for row in _rows(enforced):
+            chosen = tuple((p, row[p.name]) for p, _ in enforced if p.name in row)
+            chosen += _required_extras(operation, chosen)
             # One copy of the body per request, not one per parameter (that chain was a third of
             # the covering step at 64x); each value goes in as a copy, so no two bodies share one.
             current = copy.deepcopy(body)
             for param, value in chosen:
                 current = put_path(current, param.path, copy.deepcopy(value))
-            lead_value = dict((p.name, v) for p, v in chosen)[lead.name]
-            out.append(Assignment(f"{lead.name}={render_value(lead_value)}", chosen, current))
+            label = _label(lead, row, chosen, labels)
+            out.append(Assignment(label, chosen, meet_requires(operation, current)))
     for param in params:
         if param.enforcement == "enforced":
             continue
         for value in value_set(param):
             chosen = ((param, value),)
+            chosen += _required_extras(operation, chosen)
             out.append(
                 Assignment(
                     f"{param.name}={render_value(value)}",
                     chosen,
-                    set_path(body, param.path, value),
+                    meet_requires(operation, set_path(body, param.path, value)),
                     advisory=True,
                 )
             )
     return out
+
+
+def _required_extras(
+    operation: Operation, chosen: tuple[tuple[Parameter, Any], ...]
+) -> tuple[tuple[Parameter, Any], ...]:
+    """The values `requires` rules add to a request that does not set them itself (a required
+    sibling the covering does not vary), so the request's description names them."""
+    named = {p.name for p, _ in chosen}
+    extras: list[tuple[Parameter, Any]] = []
+    for param, _ in chosen:
+        for name, wanted in param.requires:
+            other = operation.parameter(name)
+            if other is not None and name not in named:
+                named.add(name)
+                extras.append((other, wanted))
+    return tuple(extras)
+
+
+def _label(
+    lead: Parameter, row: Row, chosen: tuple[tuple[Parameter, Any], ...], taken: set[str]
+) -> str:
+    """The request's name: the lead's value, then (until it is unique) the values of the
+    parameters with a `requires` rule, which the rows added for one differ in, then the rest."""
+    label = f"{lead.name}={render_value(row[lead.name])}" if lead.name in row else ""
+    for param, value in sorted(chosen, key=lambda item: not item[0].requires):
+        if label and label not in taken:
+            break
+        if param is lead:
+            continue
+        part = f"{param.name}={render_value(value)}"
+        label = f"{label}+{part}" if label else part
+    taken.add(label)
+    return label

@@ -11,6 +11,7 @@ the reason, so the plan can say what it could not isolate instead of dropping it
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from conformance.images import encode_base64, make_image
 from conformance.plan.bodies import base_body
 from conformance.plan.case import Target
+from conformance.plan.covering import value_set
 from conformance.plan.memo import Memo, copy_json, key_of, meaning
 from conformance.schema.validate import validator_for
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter, Provider
@@ -175,6 +177,9 @@ def _mutations(operation: Operation, param: Parameter) -> Iterator[tuple[str, An
         yield "additionalProperties", "__UNKNOWN__", f"unknown key in {param.name}"
     if param.exactly_one_of:
         yield "oneOf", "__TWO__", f"{param.name} with two of {', '.join(param.exactly_one_of)}"
+    if param.requires and enforced:
+        name, wanted = param.requires[0]
+        yield "requires", "__UNMET__", f"{param.name} sent without {name} = {json.dumps(wanted)}"
     if param.required and param.required_in == "each" and param.path:
         yield "required", "__DELETE__", f"{param.name} missing"
     if not param.enum and not param.items_enum and param.path:
@@ -273,6 +278,8 @@ def _build(
         return _set(
             out, concrete, [copy.deepcopy(item)] * (int(param.max_items or 0) + 1)
         ), _pointer(concrete)
+    if value == "__UNMET__":
+        return _unmet(operation, out, concrete, param)
     if value == "__TWO__":
         current = _get(out, concrete)
         if not isinstance(current, dict):
@@ -296,6 +303,47 @@ def _build(
     if rule == "enum" and param.items_enum:
         pointer = _pointer([*concrete, 0])
     return _set(out, concrete, copy.deepcopy(value)), pointer
+
+
+def _unmet(
+    operation: Operation, body: dict[str, Any], concrete: list[str | int], param: Parameter
+) -> tuple[dict[str, Any], str] | None:
+    """`param` sent with a valid value and its first `requires` sibling with another valid
+    value (the others met): the rule broken alone, reported at `param`."""
+    parent = _get(body, concrete[:-1])
+    if not isinstance(parent, dict):
+        return None
+    values = value_set(param)
+    parent[concrete[-1]] = copy.deepcopy(values[0]) if values else _leaf(operation, param)
+    for i, (name, wanted) in enumerate(param.requires):
+        other = operation.parameter(name)
+        value = wanted if i else _other_valid(other, wanted) if other else None
+        if value is None:
+            return None
+        if other is None:
+            return None
+        parent[next((n for n in other.property_names if n in parent), other.path[-1])] = value
+    return body, _pointer(concrete)
+
+
+def _other_valid(param: Parameter, wanted: Any) -> Any:
+    """A valid value of `param` other than `wanted` (None when it has no other)."""
+    if param.type == "boolean":
+        return not wanted
+    candidates: list[Any] = [*(param.enum or ()), *value_set(param)]
+    if param.type in ("integer", "number"):
+        candidates += [wanted + 1, wanted - 1]
+    elif param.type == "string" and not param.enum:
+        candidates.append("conformance")
+    return next((c for c in candidates if c != wanted and _in_range(param, c)), None)
+
+
+def _in_range(param: Parameter, value: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    return (param.minimum is None or value >= param.minimum) and (
+        param.maximum is None or value <= param.maximum
+    )
 
 
 def _within(operation: Operation, param: Parameter, blamed: str | None) -> bool:

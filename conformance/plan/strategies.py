@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from conformance.plan.bodies import base_body, covered_parameters, set_path
+from conformance.plan.bodies import base_body, covered_parameters, meet_requires, set_path
 from conformance.plan.covering import value_set
 from conformance.plan.memo import Memo, key_of
 from conformance.spec.model import Model, Operation, Parameter
@@ -89,7 +89,8 @@ def _optional_values(params: tuple[Parameter, ...]) -> st.SearchStrategy[dict[st
 
 
 def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid request bodies: a short prompt and any subset of the enforced covered leaves."""
+    """Valid request bodies: a short prompt and any subset of the enforced covered leaves, with
+    every `requires` rule of a drawn leaf met (Vertex's seed draws addWatermark false)."""
     params = tuple(p for p in covered_parameters(operation) if p.enforcement == "enforced")
     by_name = {p.name: p for p in params}
 
@@ -98,7 +99,7 @@ def request_strategy(model: Model, operation: Operation) -> st.SearchStrategy[di
         for name in sorted(values):
             if values[name] is not None:
                 body = set_path(body, by_name[name].path, values[name])
-        return body
+        return meet_requires(operation, body)
 
     return st.builds(build, prompts(), _optional_values(params))
 

@@ -125,7 +125,41 @@ def _node_schema(node: _Node, mapping: JsonMapping | None = None) -> dict[str, A
             schema["additionalProperties"] = False
         if param is not None and param.exactly_one_of:
             schema["oneOf"] = [_holds(k, mapping) for k in param.exactly_one_of]
+        _requires(schema, [c.param for c in named.values() if c.param is not None], mapping)
     return schema
+
+
+def _requires(
+    schema: dict[str, Any], children: list[Parameter], mapping: JsonMapping | None
+) -> None:
+    """Each child's `requires` as "the child is unset, or every named sibling holds its value".
+
+    One `anyOf` per rule, in its own `allOf` item marked `x-rule: requires`, so a violation is a
+    single error at the parent object naming the rule (an `if`/`then` would report the sibling's
+    `const` instead). Any spelling of either field counts; under proto3 JSON a null is unset."""
+    by_name = {c.name: c for c in children}
+    for child in children:
+        wanted = [(by_name[n], v) for n, v in child.requires if n in by_name]
+        if not wanted or child.enforcement != "enforced":
+            continue
+        unset = {"not": {"anyOf": [_holds(n, mapping) for n in child.property_names]}}
+        met = [
+            {"anyOf": [_holds_value(n, value) for n in other.property_names]}
+            for other, value in wanted
+        ]
+        schema.setdefault("allOf", []).append(
+            {
+                "anyOf": [unset, met[0] if len(met) == 1 else {"allOf": met}],
+                "x-param": child.name,
+                "x-rule": "requires",
+                "x-requires": {other.name: value for other, value in wanted},
+                "x-spec": str(child.rule_location("requires")),
+            }
+        )
+
+
+def _holds_value(key: str, value: Any) -> dict[str, Any]:
+    return {"required": [key], "properties": {key: {"const": value}}}
 
 
 def _holds(key: str, mapping: JsonMapping | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ regex (`schema.base64_format`: the same verdict, ~8x faster on image answers).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -51,6 +52,8 @@ RULE_FIELD = {
     "pattern": "format",
     "contains": "required",
     "anyOf": "required",
+    # an `anyOf` marked `x-rule: requires` (schema/build.py) is renamed to its rule
+    "requires": "requires",
 }
 
 
@@ -197,6 +200,9 @@ class SchemaValidator:
     ) -> Violation:
         """One violation with its parameter and spec line, from either validator's error."""
         name = schema.get("x-param")
+        if rule == "anyOf" and schema.get("x-rule") == "requires":
+            rule = "requires"
+            message = _requires_message(name, schema.get("x-requires", {}))
         if rule == "anyOf" and "x-enum-any-case" in schema:
             # A case-insensitive enum is an anyOf (listed spellings | any-case pattern).
             rule = "enum"
@@ -212,10 +218,21 @@ class SchemaValidator:
             if extra:
                 pointer = f"{pointer}/{extra[0]}"
         param = self._params.get(name) if isinstance(name, str) else None
+        if rule == "requires" and param is not None and isinstance(instance, dict):
+            # reported at the parent object; the parameter sent is what broke the rule
+            sent = next((n for n in param.property_names if n in instance), None)
+            pointer = f"{pointer}/{sent}" if sent is not None else pointer
         location = param.rule_location(RULE_FIELD.get(rule, rule)) if param else None
         return Violation(
             pointer, rule, _short(message), name if isinstance(name, str) else None, location
         )
+
+
+def _requires_message(name: Any, wanted: Any) -> str:
+    """What a broken `requires` rule asks for, in the spec's own terms."""
+    pairs = wanted.items() if isinstance(wanted, dict) else ()
+    needs = ", ".join(f"{k} = {json.dumps(v)}" for k, v in pairs)
+    return f"{name} is set, so it requires {needs}"
 
 
 # Keyed by object identity (the spec model holds dicts, so it is not hashable); the entry keeps

@@ -82,6 +82,12 @@ _PARAM_FIELDS: dict[str, Any] = {
     "format": {"enum": ["base64", "uri"]},
     "closed": {"type": "boolean"},
     "exactly_one_of": {"type": "array", "items": _STR, "minItems": 2},
+    # parameter name -> the JSON scalar it must hold whenever this parameter is sent
+    "requires": {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {"type": ["string", "integer", "number", "boolean"]},
+    },
     "enforcement": _ENFORCEMENT,
     "secret": {"type": "boolean"},
     "description": _STR,

@@ -88,6 +88,10 @@ class Parameter:
     format: str | None = None
     closed: bool = False
     exactly_one_of: tuple[str, ...] = ()
+    #: (parameter name, value) pairs: when this parameter is sent, each named parameter of the
+    #: same operation must be sent with exactly that value (Vertex's seed needs
+    #: addWatermark: false). Checked against the operation when the spec is resolved.
+    requires: tuple[tuple[str, Any], ...] = ()
     secret: bool = False
     notes: tuple[str, ...] = ()
     rule_locations: Mapping[str, Location] = field(default_factory=dict)

@@ -40,6 +40,54 @@ class _ParamDraft:
     layers: list[_Layer] = field(default_factory=list)
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def _requires_problem(
+    p: m.Parameter, other: m.Parameter | None, value: Any
+) -> tuple[str | None, str]:
+    """(what is wrong with `p` requiring `other` to hold `value`, how to fix it)."""
+    if other is None:
+        return None, ""
+    if other is p:
+        return f"{p.name} requires itself", "name another parameter"
+    if other.location != "body" or p.location != "body" or other.path[:-1] != p.path[:-1]:
+        return (
+            f"{p.name} requires {other.name}, which is not in the same body object",
+            "`requires` names a body parameter beside this one (same parent object)",
+        )
+    expected = _JSON_TYPES.get(other.type)
+    if (
+        expected is None
+        or not isinstance(value, expected)
+        or (other.type != "boolean" and isinstance(value, bool))
+    ):
+        return (
+            f"{p.name} requires {other.name} = {value!r}, not a {other.type} value",
+            "quote strings; write numbers and booleans bare",
+        )
+    if other.enum is not None and value not in other.enum:
+        return (
+            f"{p.name} requires {other.name} = {value!r}, not in its enum {list(other.enum)}",
+            "require one of the documented values",
+        )
+    low, high = other.minimum, other.maximum
+    number = value if isinstance(value, int | float) else None
+    if number is not None and (
+        (low is not None and number < low) or (high is not None and number > high)
+    ):
+        return (
+            f"{p.name} requires {other.name} = {value!r}, outside its range",
+            "require a value within the documented minimum and maximum",
+        )
+    return None, ""
+
+
 class OperationResolver(CatalogueResolver):
     # -- operations and parameters -----------------------------------------------------------
 
@@ -137,6 +185,7 @@ class OperationResolver(CatalogueResolver):
         )
         parameters = apply_mapping(mapping, parameters, raw_model["id"], self.sink)
         self.check_structure(at, name, parameters)
+        self.check_requires(name, parameters)
         job = None
         if "job" in fam_op:
             j = fam_op["job"]
@@ -263,6 +312,26 @@ class OperationResolver(CatalogueResolver):
                     hint="include the container parameter too",
                 )
 
+    def check_requires(self, op: str, params: list[m.Parameter]) -> None:
+        """Every `requires` names a sibling body parameter of the same operation, with a value
+        that parameter accepts: a rule on a name the operation lacks could never be met, and a
+        positive request the planner builds to satisfy it would be invalid."""
+        known = {p.name: p for p in params}
+        for p in params:
+            for name, value in p.requires:
+                other = known.get(name)
+                problem, hint = _requires_problem(p, other, value)
+                if other is None:
+                    problem = f"{p.name} requires {name!r}, which {op} does not include"
+                    hint = _near(name, known) + "name a parameter of the same operation"
+                if problem is None:
+                    continue
+                where = p.rule_locations.get(f"requires/{name}", p.rule_location("requires"))
+                code = "spec.unknown-parameter" if other is None else "spec.requires"
+                if any(d.location == where and d.message == problem for d in self.sink.items):
+                    continue  # the same provider operation, resolved for another model
+                self.sink.error(where, code, problem, pointer=p.pointer, hint=hint)
+
     def parameter(self, draft: _ParamDraft, model_id: str) -> m.Parameter | None:
         merged: dict[str, Any] = {}
         where: dict[str, Location] = {}
@@ -287,6 +356,10 @@ class OperationResolver(CatalogueResolver):
                 else:
                     merged[key] = value
                     where[key] = loc
+                    if key == "requires" and isinstance(value, dict):
+                        for name in value:
+                            at = pointer_join(pointer_join(layer.pointer, key), name)
+                            where[f"requires/{name}"] = layer.doc.location(at)
         first = draft.layers[0]
         declared = first.doc.location(first.pointer)
         if not sources:
@@ -343,6 +416,7 @@ class OperationResolver(CatalogueResolver):
             format=merged.get("format"),
             closed=bool(merged.get("closed", False)),
             exactly_one_of=tuple(merged.get("exactly_one_of", [])),
+            requires=tuple(merged.get("requires", {}).items()),
             secret=bool(merged.get("secret", False)),
             notes=tuple(notes),
             rule_locations=where,
