@@ -114,6 +114,7 @@ def test_negatives_cover_each_kind_of_constraint(spec: Spec) -> None:
         "minLength",
         "maxItems",
         "oneOf",
+        "requires",
     } <= rules
 
 

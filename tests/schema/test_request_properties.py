@@ -96,6 +96,7 @@ def test_every_enforced_rule_kind_is_exercised(spec: Spec) -> None:
         "additionalProperties",
         "oneOf",
         "pattern",
+        "requires",
     }
 
 
@@ -109,6 +110,7 @@ def test_every_constrained_parameter_has_a_negative(spec: Spec) -> None:
                 or param.maximum is not None
                 or param.closed
                 or (param.required and param.required_in == "each")
+                or param.requires
             )
             if constrained and param.path:
                 assert param.name in targeted, (provider.id, model.id, param.name)

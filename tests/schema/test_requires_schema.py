@@ -1,5 +1,5 @@
-"""The request schema enforces `requires`, under any spelling of either field, and a violation
-names the rule and the parameter."""
+"""The request schema enforces `requires`: Vertex's seed only with addWatermark false, under any
+spelling of either field, and a violation names the rule, the parameter and its spec line."""
 
 from __future__ import annotations
 
@@ -9,11 +9,70 @@ from typing import Any
 
 import pytest
 
-from conformance.schema.validate import validator_for
-from conformance.spec.model import Spec
+from conformance.schema.validate import SchemaValidator, validator_for
+from conformance.spec.model import Operation, Spec
 from conformance.spec.resolve import load_spec
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
+PROMPT = [{"prompt": "a red bicycle"}]
+
+
+def _vertex(spec: Spec) -> tuple[SchemaValidator, Operation]:
+    provider = spec.provider("vertex")
+    assert provider is not None
+    model = provider.model("imagen-4.0-generate-001")
+    assert model is not None
+    operation = model.operation("predict")
+    assert operation is not None
+    validator = validator_for(provider, model, operation, "request")
+    assert validator is not None
+    return validator, operation
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"seed": 7, "addWatermark": False},
+        {"seed": 0, "addWatermark": False, "sampleCount": 2},
+        {"addWatermark": True},
+        {"addWatermark": False},
+        {"seed": None, "addWatermark": True},  # null is unset: no seed sent
+        {},
+    ],
+)
+def test_bodies_that_meet_the_rule_are_valid(spec: Spec, parameters: dict[str, Any]) -> None:
+    validator, _ = _vertex(spec)
+    body = {"instances": PROMPT, "parameters": parameters}
+    assert validator.violations(body) == [] and validator.rules_broken(body) == []
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"seed": 7},  # omitted: the default is true
+        {"seed": 7, "addWatermark": True},
+        {"seed": 7, "addWatermark": None},  # null reads as the default
+        {"seed": 4294967295, "addWatermark": True, "sampleCount": 1},
+    ],
+)
+def test_a_seed_with_the_watermark_on_is_refused(spec: Spec, parameters: dict[str, Any]) -> None:
+    validator, operation = _vertex(spec)
+    body = {"instances": PROMPT, "parameters": parameters}
+    seed = operation.parameter("parameters.seed")
+    assert seed is not None
+    for found in (validator.violations(body), validator.rules_broken(body)):
+        assert [(v.pointer, v.rule, v.parameter) for v in found] == [
+            ("/parameters/seed", "requires", "parameters.seed")
+        ]
+        assert found[0].spec_location == seed.rule_location("requires")
+        assert "parameters.addWatermark = false" in found[0].message
+
+
+def test_committed_schema_states_the_rule_on_the_parent(spec: Spec) -> None:
+    validator, _ = _vertex(spec)
+    rules = validator.schema["properties"]["parameters"]["allOf"]
+    assert [r["x-rule"] for r in rules] == ["requires"]
+    assert rules[0]["x-requires"] == {"parameters.addWatermark": False}
 
 
 @pytest.fixture(scope="module")
