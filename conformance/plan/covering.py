@@ -3,7 +3,9 @@
 Each covered parameter contributes a value set (enum values, array-item enum values, both booleans,
 minimum and maximum). Request i takes value i (cycling) of every set, so the number of requests is
 the size of the largest set, which is also the lower bound: no plan can show that many distinct
-values of one parameter in fewer requests. Parameters whose enforcement is not `enforced` (e.g. a
+values of one parameter in fewer requests. A parameter with a `requires` rule (Vertex's seed needs
+addWatermark false) takes its values only in requests that meet the rule, with requests added when
+too few do; the bound then counts them. Parameters whose enforcement is not `enforced` (e.g. a
 channel-dependent size tier) get their own requests so that an allowed refusal cannot mask the
 enforced values packed beside them.
 """
