@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.images import encode_base64, make_image
-from conformance.plan.bodies import base_body
+from conformance.plan.bodies import base_body, meet_requires
 from conformance.plan.case import Target
 from conformance.plan.covering import value_set
 from conformance.plan.memo import Memo, copy_json, key_of, meaning
@@ -225,6 +225,10 @@ def _negatives(
                 unplanned.append(Unplanned(param.name, rule, "no body can hold it"))
                 continue
             candidate, pointer = built
+            if rule != "requires":
+                # Vertex's seed below its minimum is refused for the watermark as well: the
+                # other rule is met, so the request breaks the targeted one alone.
+                candidate = meet_requires(operation, candidate)
             found = validator.rules_broken(candidate)
             if rule == "required" and len(param.property_names) > 1:
                 rule = "anyOf"

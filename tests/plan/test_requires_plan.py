@@ -103,6 +103,25 @@ def test_one_negative_per_rule_breaks_it_alone(spec: Spec) -> None:
         assert [(v.rule, v.pointer) for v in found] == [("requires", "/parameters/seed")]
 
 
+def test_the_parameters_other_negatives_meet_its_rule(spec: Spec) -> None:
+    """seed below its minimum must not be refused for the watermark as well."""
+    cases = plan(spec, PlanOptions(providers=("vertex",), kinds=("negative",))).cases
+    seeds = [c for c in cases if c.expect.violation and "parameters.seed:" in c.id]
+    assert {c.expect.violation.rule for c in seeds if c.expect.violation} == {
+        "minimum",
+        "maximum",
+        "type",
+        "requires",
+    }
+    for case in seeds:
+        target = case.expect.violation
+        assert target is not None
+        validator = validator_for(case.provider, case.model, case.operation, "request")
+        assert validator is not None
+        found = validator.violations(case.request.body)
+        assert [v.rule for v in found] == [target.rule], case.id
+
+
 def test_the_reference_relay_refuses_the_negative_and_serves_the_rest(tmp_path: Path) -> None:
     out = tmp_path / "vertex.json"
     assert main(["--specs", str(SPECS), "run", "--provider", "vertex", "--json", str(out)]) == 0
