@@ -152,7 +152,7 @@ def test_the_unified_image_route_drops_size_and_n(reports: dict[str, dict[str, A
     messages = {(check, message) for _, check, message in _failing(report)}
     # V1: OpenAI's size is not mapped: no aspectRatio, no sampleImageSize upstream.
     assert any(c == "forward-params" and "size='16:9' never arrived" in m for c, m in messages)
-    assert any(c == "pixel-size" and "1024x1024 for size 1408x768" in m for c, m in messages)
+    assert any(c == "pixel-size" and "1024x1024 for size 1280x896" in m for c, m in messages)
     # V2: without n, no sampleCount: Imagen's default of 4 images, where OpenAI documents 1.
     assert any(c == "forward-added" and "default 4 applies" in m for c, m in messages)
     assert any(c == "image-count" and "4 image(s), expected 1" in m for c, m in messages)
@@ -160,6 +160,10 @@ def test_the_unified_image_route_drops_size_and_n(reports: dict[str, dict[str, A
     assert any(c == "forward-params" and "seed=0 never arrived" in m for c, m in messages)
     statuses = {c["id"].split("/", 3)[-1]: c["status"] for c in report["cases"]}
     assert statuses["negative/n:minimum"] == 200
+    # V5: a non-zero seed goes upstream without addWatermark false, which Vertex refuses.
+    refused = "parameters.seed is set, so it requires parameters.addWatermark"
+    assert statuses["cover/size=1408x768"] == 400
+    assert any(c == "forward-added" and refused in m for c, m in messages)
     # The route itself is right: Vertex's :predict for the model, with the client's token.
     assert not {"forward-route", "forward-key"} & {check for check, _ in messages}
 
