@@ -66,9 +66,24 @@ def delete_path(body: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
 
 def get_param(body: Any, param: Parameter) -> tuple[bool, Any]:
     """(present, value) of `param` in `body`, accepting any of its property names."""
-    node: Any = body
-    for i, token in enumerate(param.path):
-        last = i == len(param.path) - 1
+    if not param.path:
+        return True, body
+    found, parent = node_at(body, param.path[:-1])
+    last = param.path[-1]
+    if not found:
+        return False, None
+    if last == WILDCARD:
+        return (True, parent[0]) if isinstance(parent, list) and parent else (False, None)
+    if not isinstance(parent, dict):
+        return False, None
+    key = next((n for n in param.property_names if n in parent), None)
+    return (True, parent[key]) if key is not None else (False, None)
+
+
+def node_at(body: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
+    """(present, value) at `path`: any spelling of each name, the first item for `*`."""
+    node = body
+    for token in path:
         if token == WILDCARD:
             if not isinstance(node, list) or not node:
                 return False, None
@@ -76,8 +91,7 @@ def get_param(body: Any, param: Parameter) -> tuple[bool, Any]:
             continue
         if not isinstance(node, dict):
             return False, None
-        names = param.property_names if last else (token, *_aliases_of(token))
-        key = next((n for n in names if n in node), None)
+        key = next((n for n in (token, *_aliases_of(token)) if n in node), None)
         if key is None:
             return False, None
         node = node[key]
@@ -105,26 +119,12 @@ def meet_requires(operation: Operation, body: dict[str, Any]) -> dict[str, Any]:
 
 def _put_param(body: dict[str, Any], param: Parameter, value: Any) -> dict[str, Any]:
     """`put_path` that overwrites the parameter under whichever of its names the body uses."""
-    parent = _node_at(body, param.path[:-1])
+    _, parent = node_at(body, param.path[:-1])
     if isinstance(parent, dict):
         key = next((n for n in param.property_names if n in parent), param.path[-1])
         parent[key] = value
         return body
     return put_path(body, param.path, value)
-
-
-def _node_at(body: Any, path: tuple[str, ...]) -> Any:
-    """The value at `path` (any spelling of each name, first array item for "*"), or None."""
-    node = body
-    for token in path:
-        if token == WILDCARD:
-            node = node[0] if isinstance(node, list) and node else None
-        elif isinstance(node, dict):
-            key = next((n for n in (token, *_aliases_of(token)) if n in node), None)
-            node = node[key] if key is not None else None
-        else:
-            return None
-    return node
 
 
 def _aliases_of(token: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from conformance.images import encode_base64, make_image
-from conformance.plan.bodies import base_body, set_path
+from conformance.plan.bodies import base_body, node_at, set_path
 from conformance.spec.model import WILDCARD, Model, Operation, Parameter
 
 Spelling = Literal["snake_case", "camelCase"]
@@ -111,7 +111,7 @@ def spelling_bodies(
     )
     # An inline image part next to the prompt's part: contents/*/parts/* + {inline_data: ...}.
     if image is not None and mime is not None and data is not None and image.path[-2] == WILDCARD:
-        parts = _node(body, image.path[:-2])
+        _, parts = node_at(body, image.path[:-2])
         if isinstance(parts, list):
             inline = {mime.path[-1]: "image/png", "data": encode_base64(make_image(8, 8, "png"))}
             parts.append({image.path[-1]: inline})
@@ -121,15 +121,3 @@ def spelling_bodies(
             respell(operation, body, spelling),
             f"every proto-JSON field name in {spelling} (both spellings are accepted upstream)",
         )
-
-
-def _node(body: Any, path: tuple[str, ...]) -> Any:
-    node = body
-    for token in path:
-        if token == WILDCARD:
-            node = node[0] if isinstance(node, list) and node else None
-        elif isinstance(node, dict):
-            node = node.get(token)
-        else:
-            return None
-    return node

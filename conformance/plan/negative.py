@@ -321,10 +321,8 @@ def _unmet(
     parent[concrete[-1]] = copy.deepcopy(values[0]) if values else _leaf(operation, param)
     for i, (name, wanted) in enumerate(param.requires):
         other = operation.parameter(name)
-        value = wanted if i else _other_valid(other, wanted) if other else None
-        if value is None:
-            return None
-        if other is None:
+        value = None if other is None else _other_valid(other, wanted) if i == 0 else wanted
+        if other is None or value is None:
             return None
         parent[next((n for n in other.property_names if n in parent), other.path[-1])] = value
     return body, _pointer(concrete)

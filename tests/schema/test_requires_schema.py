@@ -17,16 +17,22 @@ SPECS = Path(__file__).resolve().parents[2] / "specs"
 PROMPT = [{"prompt": "a red bicycle"}]
 
 
-def _vertex(spec: Spec) -> tuple[SchemaValidator, Operation]:
-    provider = spec.provider("vertex")
+def _request_validator(
+    spec: Spec, provider_id: str, model_id: str, operation_name: str
+) -> tuple[SchemaValidator, Operation]:
+    provider = spec.provider(provider_id)
     assert provider is not None
-    model = provider.model("imagen-4.0-generate-001")
+    model = provider.model(model_id)
     assert model is not None
-    operation = model.operation("predict")
+    operation = model.operation(operation_name)
     assert operation is not None
     validator = validator_for(provider, model, operation, "request")
     assert validator is not None
     return validator, operation
+
+
+def _vertex(spec: Spec) -> tuple[SchemaValidator, Operation]:
+    return _request_validator(spec, "vertex", "imagen-4.0-generate-001", "predict")
 
 
 @pytest.mark.parametrize(
@@ -109,14 +115,9 @@ def aliased(tmp_path_factory: pytest.TempPathFactory) -> Spec:
 def test_any_spelling_of_either_field_counts(
     aliased: Spec, config: dict[str, Any], valid: bool
 ) -> None:
-    provider = aliased.provider("google")
-    assert provider is not None
-    model = provider.model("gemini-3-pro-image-preview")
-    assert model is not None
-    operation = model.operation("generateContent")
-    assert operation is not None
-    validator = validator_for(provider, model, operation, "request")
-    assert validator is not None
+    validator, _ = _request_validator(
+        aliased, "google", "gemini-3-pro-image-preview", "generateContent"
+    )
     body = {
         "contents": [{"parts": [{"text": "a red bicycle"}]}],
         "generationConfig": {"imageConfig": config},
